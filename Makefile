@@ -1,0 +1,57 @@
+# ukkv: `make` builds every program into bin/, `make test` checks it all.
+# Each app adds its programs to PROGRAMS and its checks to CHECKS in its
+# own fragment, so this file only wires them together.
+
+BIN      ?= bin
+CC       ?= cc
+CFLAGS   ?= -O2 -g -Wall -Wextra -Werror
+GO       ?= go
+PROGRAMS :=
+CHECKS   :=
+
+# Debian packages the build and the tests need (`make deps` installs them).
+DEB_PACKAGES := build-essential clang pkg-config git flex bison \
+	libncurses-dev wget unzip qemu-system-x86 dpdk dpdk-dev libdpdk-dev \
+	memcached libmemcached-tools iproute2 cpio busybox-static
+
+.PHONY: all deps test check-go clean evaluate
+
+all: $(BIN)/ukkv
+include apps/kvstore/kvstore.mk
+include apps/kvload/kvload.mk
+all: $(PROGRAMS)
+
+$(BIN):
+	mkdir -p $@
+
+$(BIN)/ukkv: go.mod go.sum $(shell find tools -name '*.go' -not -name '*_test.go') | $(BIN)
+	$(GO) build -o $@ ./tools/cmd/ukkv
+
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
+	fi
+	$(GO) mod download
+
+check-go: all
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+
+# The test command of the README: installs what is missing, then runs
+# every check of every app and of the toolkit.
+test: deps
+	$(MAKE) all
+	$(MAKE) $(CHECKS) check-go
+
+# The main job: build every variant, boot them, measure, report.
+evaluate: all
+	$(BIN)/ukkv sources status
+	$(BIN)/ukkv build all
+	$(BIN)/ukkv compare
+	$(BIN)/ukkv bench
+
+clean:
+	rm -rf $(BIN)

@@ -1,0 +1,1 @@
+# The DPDK load generator.

@@ -1,0 +1,1 @@
+# The KV server: core, Linux front ends, and their checks.
