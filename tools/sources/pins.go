@@ -1,0 +1,34 @@
+package sources
+
+// Pinned is the one set of Unikraft sources ukkv builds with: a set that
+// builds with Debian 12's gcc and links lwIP for qemu/x86_64. unikraft 0.17
+// and later do not build with this lib-lwip. The commit says which history
+// a git repository must hold; the tree says which files a plain folder must
+// hold, so an exported copy can be checked without its history.
+var Pinned = []Source{
+	{
+		Name:   "unikraft",
+		URL:    "https://github.com/unikraft/unikraft.git",
+		Ref:    "RELEASE-0.16.3",
+		Commit: "e453b74a2e78a0de98563d75d8e0a97e668088e6",
+		Tree:   "2a23f32e19b4143a3c950493773dbcd3e83ae2d8",
+	},
+	{
+		Name:   "lib-lwip",
+		URL:    "https://github.com/unikraft/lib-lwip.git",
+		Ref:    "RELEASE-0.16.2",
+		Commit: "7c1859a7069701f992dbf0b9508335377f55d364",
+		Tree:   "82357b8252c3ab9a2aec83f9fadd6b9603851998",
+	},
+	{
+		Name:   "lwip",
+		URL:    "https://github.com/unikraft/fork-lwip.git",
+		Ref:    "UNIKRAFT-2_1_x",
+		Commit: "bef26c44236a078d4352e76392ef16f019bea501",
+		Tree:   "85659065fc5d8391e38ccb8530cc5b4e02164065",
+		// lib-lwip's Makefile.uk downloads this branch as a GitHub zip;
+		// the build finds it in place instead when offline.
+		Archive:       "UNIKRAFT-2_1_x.zip",
+		ArchivePrefix: "fork-lwip-UNIKRAFT-2_1_x/",
+	},
+}
