@@ -38,8 +38,8 @@ func sourcesFetchCmd() *cobra.Command {
 func sourcesImportCmd() *cobra.Command {
 	paths := map[string]*string{}
 	cmd := &cobra.Command{
-		Use:   "import",
-		Short: "Take the pinned sources from local git repositories or folders (offline)",
+		Use:     "import",
+		Short:   "Take the pinned sources from local git repositories or folders (offline)",
 		Example: "  ukkv sources import --unikraft ~/src/unikraft --lib-lwip ~/src/lib-lwip --lwip ~/src/fork-lwip",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
