@@ -1,1 +1,27 @@
 # The KV server: core, Linux front ends, and their checks.
+
+KV_DIR   := apps/kvstore
+KV_CORE  := $(KV_DIR)/core
+KV_TESTS := $(KV_DIR)/tests
+KV_BUILD := build/kvstore
+KV_CORE_SRCS := $(KV_CORE)/kv.c
+KV_CORE_HDRS := $(KV_CORE)/kv.h
+
+# Checks run with both sanitizers: any read or write out of bounds fails.
+KV_SAN_CFLAGS := -O1 -g -Wall -Wextra -Werror -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -I$(KV_CORE)
+KV_FUZZ_CC    ?= clang
+KV_FUZZ_SECS  ?= 30
+
+.PHONY: check-kvcore bench-kvcore
+
+$(KV_BUILD):
+	mkdir -p $@
+
+$(KV_BUILD)/kv_test: $(KV_TESTS)/kv_test.c $(KV_CORE_SRCS) $(KV_CORE_HDRS) | $(KV_BUILD)
+	$(CC) $(KV_SAN_CFLAGS) -o $@ $(KV_TESTS)/kv_test.c $(KV_CORE_SRCS)
+
+check-kvcore: $(KV_BUILD)/kv_test
+	$(KV_BUILD)/kv_test
+
+CHECKS += check-kvcore

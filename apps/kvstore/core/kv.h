@@ -15,21 +15,40 @@
 #define KV_DATAGRAM_MAX		1400
 #define KV_FRAME_HDR_LEN	8
 #define KV_AMP_LIMIT_DEFAULT	64
+/*
+ * Overhead of the largest single-item reply beside key and value: frame
+ * header, "VALUE " and the spaces, flags (10 digits), length (4), cas
+ * unique (20), the two CRLFs and "END\r\n".
+ */
+#define KV_ITEM_OVERHEAD	60
+/* Longest value a key of klen bytes may hold: its gets reply fits a datagram */
+#define KV_VALUE_MAX(klen)	(KV_DATAGRAM_MAX - KV_ITEM_OVERHEAD - (klen))
+/* Key plus value bytes of the largest item */
+#define KV_ITEM_MAX		KV_VALUE_MAX(0)
 
 struct kv_config {
 	uint32_t capacity;	/* items the table can hold */
 	uint32_t amp_limit;	/* max reply/request size ratio, 0: default */
+	/*
+	 * Key plus value bytes one item may hold, 0: KV_ITEM_MAX. Memory is
+	 * about capacity * (item_max + 24) bytes; a smaller bound lets a
+	 * small guest hold more items.
+	 */
+	uint32_t item_max;
+	uint64_t hash_seed;	/* a random seed defeats crafted collisions */
 };
 
 struct kv_stats {
 	uint64_t cmd_get;	/* keys looked up by get/gets */
 	uint64_t get_hits;
 	uint64_t get_misses;
-	uint64_t cmd_set;	/* set, add, replace */
+	uint64_t cmd_set;	/* set, add, replace, cas */
 	uint64_t cmd_delete;
-	uint64_t errors;	/* ERROR and CLIENT_ERROR replies */
+	uint64_t errors;	/* ERROR, CLIENT_ERROR, SERVER_ERROR replies */
 	uint64_t amp_refused;	/* replies refused as amplification */
-	uint64_t dropped;	/* datagrams that got no reply */
+	uint64_t dropped;	/* datagrams dropped unanswered (short header,
+				 * multi-datagram, unterminated command line);
+				 * noreply commands are not counted */
 	uint64_t bytes_read;
 	uint64_t bytes_written;
 	uint64_t curr_items;
@@ -37,7 +56,13 @@ struct kv_stats {
 
 struct kv_store;
 
-/* Allocates the whole table once; returns NULL when memory is short. */
+#define KV_CAPACITY_MAX		(1u << 30)
+
+/*
+ * Allocates the whole table once; returns NULL when memory is short or
+ * the configuration is invalid (capacity 0 or above KV_CAPACITY_MAX,
+ * item_max above KV_ITEM_MAX).
+ */
 struct kv_store *kv_store_create(const struct kv_config *cfg);
 void kv_store_destroy(struct kv_store *s);
 
@@ -54,9 +79,12 @@ int kv_preload_key(uint32_t i, char *buf, size_t cap);
 void kv_preload_value(uint32_t i, uint8_t *buf, size_t len);
 
 /*
- * Answers one UDP payload (8-byte frame header, then one text command).
- * Writes the reply, with its frame header, into out and returns its
- * length; returns 0 when the datagram is dropped without a reply.
+ * Answers one UDP payload (8-byte frame header, then text commands, as
+ * memcached: several may follow each other; processing stops at the
+ * first error). Writes the reply, with its frame header, into out and
+ * returns its length, never more than KV_DATAGRAM_MAX or outcap; returns
+ * 0 when the datagram is dropped or every command was noreply. in need
+ * not be NUL-terminated; out must not overlap in.
  */
 size_t kv_handle(struct kv_store *s, const uint8_t *in, size_t inlen,
 		 uint8_t *out, size_t outcap);
