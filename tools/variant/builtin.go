@@ -8,7 +8,7 @@ func init() {
 		Name:        "raw-uknetdev",
 		Kind:        Unikraft,
 		Description: "no network stack: polls the uknetdev rx queue in bursts, answers ARP, parses Ethernet/IPv4/UDP itself",
-		Sources:     append([]string{"apps/kvstore/unikraft/raw.c"}, coreSources...),
+		Sources:     append([]string{"apps/kvstore/unikraft/raw.c", "apps/kvstore/core/pkt.c"}, coreSources...),
 		Includes:    []string{"apps/kvstore/core"},
 		KConfig: map[string]string{
 			"CONFIG_LIBUKNETDEV": "y",
