@@ -18,7 +18,9 @@ type BarChart struct {
 	// Horizontal draws bars from left to right, labels on the left.
 	Horizontal bool
 	// Log draws the value axis in decades, for values that span several
-	// (throughput from 10k to 10M). Values <= 0 have no bar there.
+	// (throughput from 10k to 10M). Bars start at the axis base, so values
+	// below it (<= 0 on a log axis, < 0 on a linear one) have no bar, only
+	// their label.
 	Log bool
 	// Series names the bars of each group, shown as a legend when there
 	// is more than one; nil means one unnamed series.

@@ -79,7 +79,7 @@ func TestLogBarLengths(t *testing.T) {
 		{Label: "a", Bars: []Bar{{Value: 10_000}}}, {Label: "b", Bars: []Bar{{Value: 100_000}}}, {Label: "c", Bars: []Bar{{Value: 10_000_000}}},
 	}}
 	var b bytes.Buffer
-	if err := c.WriteSVG(&b, Stamp{}); err != nil {
+	if err := c.WriteSVG(&b, fixedStamp()); err != nil {
 		t.Fatal(err)
 	}
 	widths := rectWidths(t, b.String())
@@ -149,7 +149,7 @@ func TestChartRefusesBadShapes(t *testing.T) {
 		{Title: "ragged", Series: []string{"ukkv", "paper"}, Groups: []BarGroup{{Label: "a", Bars: []Bar{{Value: 1}}}}},
 	} {
 		var b bytes.Buffer
-		if err := c.WriteSVG(&b, Stamp{}); err == nil || b.Len() != 0 {
+		if err := c.WriteSVG(&b, fixedStamp()); err == nil || b.Len() != 0 {
 			t.Errorf("chart %q: error %v, %d bytes written", c.Title, err, b.Len())
 		}
 	}

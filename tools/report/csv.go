@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
@@ -28,21 +27,33 @@ func (t *Table) WriteCSV(w io.Writer) error {
 	for _, n := range t.Notes {
 		writeComment(&b, "note", n)
 	}
-	cw := csv.NewWriter(&b)
 	head := make([]string, len(t.Columns))
 	for i, c := range t.Columns {
 		head[i] = c.heading()
 	}
-	cw.Write(head)
+	writeRecord(&b, head)
 	for _, row := range t.Rows {
-		cw.Write(csvRecord(row))
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("csv: %w", err)
+		writeRecord(&b, csvRecord(row))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeRecord writes one CSV line. Unlike encoding/csv it also quotes a
+// field starting with '#', which a reader would otherwise take for a
+// comment when it opens the line, and a lone empty field, which would
+// make a blank line that readers skip.
+func writeRecord(b *strings.Builder, fields []string) {
+	for i, f := range fields {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if strings.ContainsAny(f, ",\"\r\n") || strings.HasPrefix(f, "#") || strings.TrimSpace(f) != f || len(fields) == 1 && f == "" {
+			f = `"` + strings.ReplaceAll(f, `"`, `""`) + `"`
+		}
+		b.WriteString(f)
+	}
+	b.WriteByte('\n')
 }
 
 // writeComment writes one comment line; a line break in the value would

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -33,6 +34,14 @@ func NewStamp(accelerator string, info map[string]string) Stamp {
 		Machine: m,
 		Info:    info,
 	}
+}
+
+// check refuses an empty stamp: every output must say how it was made.
+func (s Stamp) check() error {
+	if s.Command == "" || s.Date.IsZero() {
+		return errors.New("no stamp (make one with report.NewStamp)")
+	}
+	return nil
 }
 
 // QuoteCommand joins a command line so that a POSIX shell reads it back

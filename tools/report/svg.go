@@ -65,6 +65,9 @@ func (c *BarChart) WriteSVG(w io.Writer, s Stamp) error {
 	if err := c.check(); err != nil {
 		return err
 	}
+	if err := s.check(); err != nil {
+		return fmt.Errorf("bar chart %q: %w", c.Title, err)
+	}
 	fr, sc := c.frame(), c.newScale()
 	bottom := fr.y1 + 50
 	if !fr.horizontal {

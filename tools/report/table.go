@@ -104,6 +104,9 @@ func (t *Table) AddRow(cells ...Cell) { t.Rows = append(t.Rows, cells) }
 
 // check refuses a table that no format could write sensibly.
 func (t *Table) check() error {
+	if err := t.Stamp.check(); err != nil {
+		return fmt.Errorf("table %q: %w", t.Title, err)
+	}
 	if len(t.Columns) == 0 {
 		return fmt.Errorf("table %q has no columns", t.Title)
 	}

@@ -121,3 +121,46 @@ func TestFormatNumber(t *testing.T) {
 		}
 	}
 }
+
+// Fields a CSV reader would misread unquoted come back intact.
+func TestCSVQuotesTrickyText(t *testing.T) {
+	tricky := []string{"#1", "a,b", `say "hi"`, "two\nlines", " padded", ""}
+	tab := &Table{Stamp: fixedStamp(), Columns: []Column{{Name: "text"}}}
+	for _, s := range tricky {
+		tab.AddRow(Text(s))
+	}
+	var b bytes.Buffer
+	if err := tab.WriteCSV(&b); err != nil {
+		t.Fatal(err)
+	}
+	r := csv.NewReader(&b)
+	r.Comment = '#'
+	recs, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != len(tricky)+1 {
+		t.Fatalf("read %d records, want %d: %q", len(recs), len(tricky)+1, recs)
+	}
+	for i, s := range tricky {
+		if recs[i+1][0] != s {
+			t.Errorf("record %d = %q, want %q", i+1, recs[i+1][0], s)
+		}
+	}
+}
+
+func TestOutputsRefuseAMissingStamp(t *testing.T) {
+	tab := sampleTable()
+	tab.Stamp = Stamp{}
+	var b bytes.Buffer
+	for name, err := range map[string]error{
+		"md": tab.WriteMarkdown(&b), "csv": tab.WriteCSV(&b), "json": tab.WriteJSON(&b), "svg": bootChart().WriteSVG(&b, Stamp{}),
+	} {
+		if err == nil || !strings.Contains(err.Error(), "no stamp") {
+			t.Errorf("%s: error %v, want one about the missing stamp", name, err)
+		}
+	}
+	if b.Len() != 0 {
+		t.Errorf("wrote %d bytes without a stamp", b.Len())
+	}
+}
