@@ -174,6 +174,7 @@ func (c *Client) attempt(id uint16, payload []byte) ([]byte, error) {
 	if err := c.conn.SetReadDeadline(time.Now().Add(c.Timeout)); err != nil {
 		return nil, fmt.Errorf("set deadline: %w", err)
 	}
+	var reply []byte
 	asm := NewAssembler(id)
 	for {
 		n, err := c.conn.Read(c.buf)
@@ -186,9 +187,16 @@ func (c *Client) attempt(id uint16, payload []byte) ([]byte, error) {
 			log.Debugf("kvproto: discarded datagram: %v", err)
 			continue
 		}
-		if done {
-			return asm.Payload(), nil
+		if !done {
+			continue
 		}
+		// A reply may span several messages of this id (see
+		// ReplyComplete); they arrive in order on loopback.
+		reply = append(reply, asm.Payload()...)
+		if ReplyComplete(reply) {
+			return reply, nil
+		}
+		asm = NewAssembler(id)
 	}
 }
 

@@ -51,17 +51,21 @@ func TestClientDiscardsStaleAndReassembles(t *testing.T) {
 		id := h.RequestID
 		return [][]byte{
 			datagram(id-1, 0, 1, "VALUE k 0 1\r\nX\r\nEND\r\n"), // stale
-			datagram(id, 1, 2, "lo\r\nEND\r\n"),
+			// one message in two datagrams, out of order
+			datagram(id, 1, 2, "lo\r\n"),
 			datagram(id, 0, 2, "VALUE k 3 5\r\nhel"),
+			// then, as memcached 1.6 does, the next value and END as
+			// a message of their own
+			datagram(id, 0, 1, "VALUE j 0 1\r\nJ\r\nEND\r\n"),
 		}
 	})
 	c := dialFake(t, addr)
-	got, err := c.Get("k")
+	got, err := c.Get("k", "j")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if it := got["k"]; string(it.Value) != "hello" || it.Flags != 3 || len(got) != 1 {
-		t.Fatalf("got %+v, want k=hello flags 3", got)
+	if it := got["k"]; string(it.Value) != "hello" || it.Flags != 3 || string(got["j"].Value) != "J" || len(got) != 2 {
+		t.Fatalf("got %+v, want k=hello flags 3 and j=J", got)
 	}
 }
 

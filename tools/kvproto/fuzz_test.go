@@ -62,6 +62,9 @@ func FuzzParseReply(f *testing.F) {
 			if err != nil {
 				continue
 			}
+			if !ReplyComplete(p) {
+				t.Fatalf("ParseValues accepts %q, ReplyComplete calls it incomplete", p)
+			}
 			again, err := ParseValues(encodeValues(items, withCAS), withCAS)
 			if err != nil || !reflect.DeepEqual(again, items) {
 				t.Fatalf("round trip of %+v: %+v %v", items, again, err)

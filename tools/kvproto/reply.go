@@ -217,3 +217,36 @@ func clip(p []byte) []byte {
 	}
 	return p
 }
+
+// ReplyComplete says whether p holds a whole reply. It is needed because
+// memcached 1.6 sends each value of a multi-key get as a message of its
+// own (each "seq 0 of 1"), so the frame header cannot tell when a reply
+// ends; only its terminal line can. A malformed reply counts as complete
+// so that its parser reports it.
+func ReplyComplete(p []byte) bool {
+	for {
+		line, rest, ok := nextLine(p)
+		if !ok {
+			return false
+		}
+		switch {
+		case strings.HasPrefix(line, "STAT "):
+			p = rest
+		case strings.HasPrefix(line, "VALUE "):
+			f := strings.Split(line, " ")
+			if len(f) < 4 {
+				return true
+			}
+			n, err := strconv.ParseUint(f[3], 10, 31)
+			if err != nil {
+				return true
+			}
+			if uint64(len(rest)) < n+2 {
+				return false
+			}
+			p = rest[n+2:]
+		default:
+			return true
+		}
+	}
+}

@@ -125,3 +125,24 @@ func TestParseValuesMalformed(t *testing.T) {
 		t.Errorf("gets reply without cas: err = %v, want ErrMalformed", err)
 	}
 }
+
+func TestReplyComplete(t *testing.T) {
+	cases := map[string]bool{
+		"":                                  false,
+		"STORED":                            false,
+		"STORED\r\n":                        true,
+		"CLIENT_ERROR bad data chunk\r\n":   true,
+		"STAT pid 1\r\n":                    false,
+		"STAT pid 1\r\nEND\r\n":             true,
+		"VALUE a 0 5\r\nEND\r\n":            false, // the value is "END\r\n"
+		"VALUE a 0 5\r\nEND\r\n\r\n":        false,
+		"VALUE a 0 5\r\nEND\r\n\r\nEND\r\n": true,
+		"VALUE a 0 1\r\nx\r\n":              false,
+		"VALUE a 0 x\r\n":                   true, // malformed: the parser says so
+	}
+	for in, want := range cases {
+		if got := ReplyComplete([]byte(in)); got != want {
+			t.Errorf("%q: %v, want %v", in, got, want)
+		}
+	}
+}
