@@ -85,11 +85,10 @@ func (c *BarChart) newScale() scale {
 		if hi == 0 {
 			return scale{log: true, lo: 1, hi: 10}
 		}
-		lo = math.Pow(10, math.Floor(math.Log10(lo)))
+		// The decade below the smallest value, so that even a value of
+		// exactly 10k gets a visible bar.
+		lo = math.Pow(10, math.Ceil(math.Log10(lo))-1)
 		hi = math.Pow(10, math.Ceil(math.Log10(hi)))
-		if hi <= lo {
-			hi = lo * 10
-		}
 		return scale{log: true, lo: lo, hi: hi}
 	}
 	if hi == 0 {

@@ -86,9 +86,9 @@ func TestLogBarLengths(t *testing.T) {
 	if len(widths) != 3 {
 		t.Fatalf("want 3 bars, got widths %v", widths)
 	}
-	// Axis from 10k to 10M: three decades over 470 px.
-	decade := (svgWidth - 70 - hLabelSpace) / 3
-	for i, want := range []float64{0, decade, 3 * decade} {
+	// Axis from 1k to 10M: four decades over 470 px.
+	decade := (svgWidth - hValueSpace - hLabelSpace) / 4
+	for i, want := range []float64{decade, 2 * decade, 4 * decade} {
 		if math.Abs(widths[i]-want) > 0.1 {
 			t.Errorf("bar %d is %v px wide, want %v", i, widths[i], want)
 		}

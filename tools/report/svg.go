@@ -13,13 +13,17 @@ import (
 // Layout of a chart, in pixels.
 const (
 	svgWidth     = 720.0
-	plotTop      = 56.0
+	plotTop      = 56.0  // below the title and the legend
+	footerHeight = 40.0  // the stamp
+	vAxisSpace   = 80.0  // tick values and unit left of vertical bars
+	vRightMargin = 20.0  // right of vertical bars
 	vPlotHeight  = 300.0 // value axis of vertical charts
 	vLabelSpace  = 100.0 // rotated labels below vertical bars
 	hLabelSpace  = 180.0 // labels left of horizontal bars
+	hValueSpace  = 70.0  // value labels right of the longest bar
+	hAxisSpace   = 50.0  // tick values and unit below horizontal bars
 	hBarWidth    = 18.0
 	hGroupGap    = 12.0
-	footerHeight = 40.0
 )
 
 var palette = []string{"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948"}
@@ -51,12 +55,20 @@ func (c *BarChart) frame() frame {
 	n, groups := float64(c.seriesCount()), float64(len(c.Groups))
 	if c.Horizontal {
 		gl := n*hBarWidth + hGroupGap
-		return frame{horizontal: true, x0: hLabelSpace, x1: svgWidth - 70, y0: plotTop, y1: plotTop + groups*gl,
+		return frame{horizontal: true, x0: hLabelSpace, x1: svgWidth - hValueSpace, y0: plotTop, y1: plotTop + groups*gl,
 			groupLen: gl, pad: hGroupGap / 2, barLen: hBarWidth}
 	}
-	x0, x1 := 80.0, svgWidth-20
-	gl := (x1 - x0) / groups
-	return frame{x0: x0, x1: x1, y0: plotTop, y1: plotTop + vPlotHeight, groupLen: gl, pad: gl * 0.1, barLen: gl * 0.8 / n}
+	gl := (svgWidth - vAxisSpace - vRightMargin) / groups
+	return frame{x0: vAxisSpace, x1: svgWidth - vRightMargin, y0: plotTop, y1: plotTop + vPlotHeight,
+		groupLen: gl, pad: gl * 0.1, barLen: gl * 0.8 / n}
+}
+
+// bottom is where the plot, its axis and its labels end.
+func (fr frame) bottom() float64 {
+	if fr.horizontal {
+		return fr.y1 + hAxisSpace
+	}
+	return fr.y1 + vLabelSpace
 }
 
 // WriteSVG draws the chart as a standalone SVG document, with the stamp
@@ -69,11 +81,7 @@ func (c *BarChart) WriteSVG(w io.Writer, s Stamp) error {
 		return fmt.Errorf("bar chart %q: %w", c.Title, err)
 	}
 	fr, sc := c.frame(), c.newScale()
-	bottom := fr.y1 + 50
-	if !fr.horizontal {
-		bottom = fr.y1 + vLabelSpace
-	}
-	height := bottom + footerHeight
+	height := fr.bottom() + footerHeight
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%s" height="%s" viewBox="0 0 %s %s" font-family="sans-serif" font-size="12">`+"\n",
 		px(svgWidth), px(height), px(svgWidth), px(height))
@@ -84,7 +92,7 @@ func (c *BarChart) WriteSVG(w io.Writer, s Stamp) error {
 	for g, group := range c.Groups {
 		c.drawGroup(&b, fr, sc, g, group)
 	}
-	drawFooter(&b, s, bottom)
+	drawFooter(&b, s, fr.bottom())
 	b.WriteString("</svg>\n")
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -142,13 +150,13 @@ func (c *BarChart) drawGroup(b *strings.Builder, fr frame, sc scale, g int, grou
 	}
 	for i, bar := range group.Bars {
 		c0 := start + fr.pad + float64(i)*fr.barLen
-		c.drawBar(b, fr, sc, c0, palette[i%len(palette)], c.tooltip(group.Label, i, bar), bar)
+		c.drawBar(b, fr, sc, c0, group.Label, i, bar)
 	}
 }
 
-// drawBar draws one bar from c0 along the category axis, its error bar
-// and its value at its tip.
-func (c *BarChart) drawBar(b *strings.Builder, fr frame, sc scale, c0 float64, color, tip string, bar Bar) {
+// drawBar draws one bar of a series from c0 along the category axis, its
+// error bar and its value at its tip.
+func (c *BarChart) drawBar(b *strings.Builder, fr frame, sc scale, c0 float64, label string, series int, bar Bar) {
 	mid := c0 + fr.barLen/2
 	if math.IsNaN(bar.Value) {
 		valueLabel(b, fr, mid, 0, "n/a")
@@ -157,7 +165,7 @@ func (c *BarChart) drawBar(b *strings.Builder, fr frame, sc scale, c0 float64, c
 	xa, ya := fr.point(c0, 0)
 	xb, yb := fr.point(c0+fr.barLen, sc.frac(bar.Value))
 	fmt.Fprintf(b, `<rect x="%s" y="%s" width="%s" height="%s" fill="%s"><title>%s</title></rect>`+"\n",
-		px(math.Min(xa, xb)), px(math.Min(ya, yb)), px(math.Abs(xb-xa)), px(math.Abs(yb-ya)), color, html.EscapeString(tip))
+		px(math.Min(xa, xb)), px(math.Min(ya, yb)), px(math.Abs(xb-xa)), px(math.Abs(yb-ya)), palette[series%len(palette)], html.EscapeString(c.tooltip(label, series, bar)))
 	tipAt := sc.frac(bar.Value)
 	if bar.hasRange() {
 		lo, hi := sc.frac(bar.Low), sc.frac(bar.High)

@@ -1,6 +1,11 @@
 // Package report writes what ukkv measured: tables as Markdown, CSV and
 // JSON, bar charts as SVG, each stamped with the command, date and machine
 // that produced it, and the paper's Table 4 to compare against.
+//
+// Each file carries its own stamp, so none can be separated from it: the
+// Markdown as a paragraph under the title, the CSV as leading "# key:
+// value" comment lines (not a sidecar file, which could get lost), the
+// JSON as its "stamp" field, the SVG as small print under the chart.
 package report
 
 import (
