@@ -46,11 +46,11 @@ func (t *Table) WriteMarkdown(w io.Writer) error {
 
 func writeStampMarkdown(b *strings.Builder, s Stamp) {
 	// A command holding a backtick needs a longer code fence.
-	open, close := "`", "`"
+	openFence, closeFence := "`", "`"
 	if strings.Contains(s.Command, "`") {
-		open, close = "`` ", " ``"
+		openFence, closeFence = "`` ", " ``"
 	}
-	fmt.Fprintf(b, "Made by %s%s%s on %s.  \n", open, s.Command, close, s.Date.Format(time.RFC3339))
+	fmt.Fprintf(b, "Made by %s%s%s on %s.  \n", openFence, s.Command, closeFence, s.Date.Format(time.RFC3339))
 	fmt.Fprintf(b, "Machine: %s.", markdownEscape(s.Machine.summary()))
 	if len(s.Info) > 0 {
 		fmt.Fprintf(b, "  \nInfo: %s.", markdownEscape(s.infoLine()))
