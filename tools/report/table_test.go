@@ -164,3 +164,16 @@ func TestOutputsRefuseAMissingStamp(t *testing.T) {
 		t.Errorf("wrote %d bytes without a stamp", b.Len())
 	}
 }
+
+// A command holding a backtick must not break out of its code span.
+func TestMarkdownStampWithBacktick(t *testing.T) {
+	tab := sampleTable()
+	tab.Stamp.Command = QuoteCommand([]string{"ukkv", "run", "a`b"})
+	var b bytes.Buffer
+	if err := tab.WriteMarkdown(&b); err != nil {
+		t.Fatal(err)
+	}
+	if want := "Made by `` ukkv run 'a`b' `` on"; !strings.Contains(b.String(), want) {
+		t.Errorf("markdown lacks %q:\n%s", want, b.String())
+	}
+}
