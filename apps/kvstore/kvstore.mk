@@ -6,6 +6,8 @@ KV_TESTS := $(KV_DIR)/tests
 KV_BUILD := build/kvstore
 KV_CORE_SRCS := $(KV_CORE)/kv.c
 KV_CORE_HDRS := $(KV_CORE)/kv.h
+KV_PKT_SRCS  := $(KV_CORE)/pkt.c
+KV_PKT_HDRS  := $(KV_CORE)/pkt.h
 
 # Checks run with both sanitizers: any read or write out of bounds fails.
 KV_SAN_CFLAGS := -O1 -g -Wall -Wextra -Werror -fno-omit-frame-pointer \
@@ -13,7 +15,7 @@ KV_SAN_CFLAGS := -O1 -g -Wall -Wextra -Werror -fno-omit-frame-pointer \
 KV_FUZZ_CC    ?= clang
 KV_FUZZ_SECS  ?= 30
 
-.PHONY: check-kvcore bench-kvcore
+.PHONY: check-kvcore check-kvpkt bench-kvcore
 
 $(KV_BUILD):
 	mkdir -p $@
@@ -24,4 +26,10 @@ $(KV_BUILD)/kv_test: $(KV_TESTS)/kv_test.c $(KV_CORE_SRCS) $(KV_CORE_HDRS) | $(K
 check-kvcore: $(KV_BUILD)/kv_test
 	$(KV_BUILD)/kv_test
 
-CHECKS += check-kvcore
+$(KV_BUILD)/pkt_test: $(KV_TESTS)/pkt_test.c $(KV_PKT_SRCS) $(KV_PKT_HDRS) | $(KV_BUILD)
+	$(CC) $(KV_SAN_CFLAGS) -o $@ $(KV_TESTS)/pkt_test.c $(KV_PKT_SRCS)
+
+check-kvpkt: $(KV_BUILD)/pkt_test
+	$(KV_BUILD)/pkt_test
+
+CHECKS += check-kvcore check-kvpkt

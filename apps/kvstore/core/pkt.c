@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Ethernet/ARP/IPv4/UDP parsing and reply building for the raw front
+ * ends. Header fields are read and written byte by byte in network
+ * order, so frames need no alignment and the code no byte-order macros.
+ */
+#include <string.h>
+
+#include "pkt.h"
+
+#define ETHERTYPE_IPV4		0x0800
+#define ETHERTYPE_ARP		0x0806
+#define ARP_HTYPE_ETHER		1
+#define ARP_OP_REQUEST		1
+#define ARP_OP_REPLY		2
+#define IP_PROTO_UDP		17
+#define IP_HLEN			20
+#define IP_FLAG_DF		0x4000
+#define IP_FRAG_MASK		0x3fff	/* MF and fragment offset */
+#define IP_TTL			64
+#define UDP_HLEN		8
+#define IP_TOTAL_MAX		0xffff
+
+static const uint8_t eth_broadcast[PKT_ETH_ALEN] = {
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff
+};
+
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/* Sums 16-bit big-endian words, an odd last byte padded with zero. */
+static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += get16(p + i);
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	/* fold now and then so long buffers cannot overflow 32 bits */
+	return (sum & 0xffff) + (sum >> 16);
+}
+
+static uint16_t csum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/* UDP pseudo header: addresses (as in the IP header), protocol, length */
+static uint32_t csum_pseudo(const uint8_t *src, const uint8_t *dst,
+			    uint16_t udp_len)
+{
+	uint32_t sum = 0;
+
+	sum = csum_add(sum, src, 4);
+	sum = csum_add(sum, dst, 4);
+	return sum + IP_PROTO_UDP + udp_len;
+}
+
+static enum pkt_kind parse_arp(const struct pkt_iface *me,
+			       const uint8_t *frame, size_t len,
+			       struct pkt_rx *rx)
+{
+	const uint8_t *arp = frame + PKT_ETH_HLEN;
+
+	if (len < PKT_ARP_LEN)
+		return PKT_BAD;
+	if (get16(arp) != ARP_HTYPE_ETHER || get16(arp + 2) != ETHERTYPE_IPV4
+	    || arp[4] != PKT_ETH_ALEN || arp[5] != 4)
+		return PKT_IGNORE;
+	/* only requests for our address; the target is at offset 24 */
+	if (get16(arp + 6) != ARP_OP_REQUEST || memcmp(arp + 24, &me->ip, 4))
+		return PKT_IGNORE;
+	memcpy(rx->peer.mac, arp + 8, PKT_ETH_ALEN);
+	memcpy(&rx->peer.ip, arp + 14, 4);
+	rx->peer.port = 0;
+	rx->payload = NULL;
+	rx->len = 0;
+	return PKT_ARP;
+}
+
+static enum pkt_kind parse_udp(const struct pkt_iface *me,
+			       const uint8_t *frame, size_t len,
+			       struct pkt_rx *rx)
+{
+	const uint8_t *ip = frame + PKT_ETH_HLEN, *udp;
+	size_t avail = len - PKT_ETH_HLEN, ihl, total, udp_len;
+	uint16_t csum;
+
+	if (avail < IP_HLEN || (ip[0] >> 4) != 4)
+		return PKT_BAD;
+	ihl = (size_t)(ip[0] & 0x0f) * 4;
+	total = get16(ip + 2);
+	if (ihl < IP_HLEN || total < ihl || total > avail)
+		return PKT_BAD;
+	if (csum_fold(csum_add(0, ip, ihl)) != 0)
+		return PKT_BAD;
+	if (memcmp(ip + 16, &me->ip, 4))
+		return PKT_IGNORE;
+	if (ip[9] != IP_PROTO_UDP || (get16(ip + 6) & IP_FRAG_MASK))
+		return PKT_IGNORE;
+
+	udp = ip + ihl;
+	if (total - ihl < UDP_HLEN)
+		return PKT_BAD;
+	udp_len = get16(udp + 4);
+	if (udp_len < UDP_HLEN || udp_len > total - ihl)
+		return PKT_BAD;
+	if (get16(udp + 2) != me->port)
+		return PKT_IGNORE;
+	csum = get16(udp + 6);
+	if (csum) {
+		uint32_t sum = csum_pseudo(ip + 12, ip + 16, (uint16_t)udp_len);
+
+		if (csum_fold(csum_add(sum, udp, udp_len)) != 0)
+			return PKT_BAD;
+	}
+	memcpy(rx->peer.mac, frame + PKT_ETH_ALEN, PKT_ETH_ALEN);
+	memcpy(&rx->peer.ip, ip + 12, 4);
+	rx->peer.port = get16(udp);
+	rx->payload = udp + UDP_HLEN;
+	rx->len = udp_len - UDP_HLEN;
+	return PKT_UDP;
+}
+
+enum pkt_kind pkt_parse(const struct pkt_iface *me, const uint8_t *frame,
+			size_t len, struct pkt_rx *rx)
+{
+	uint16_t type;
+
+	if (len < PKT_ETH_HLEN)
+		return PKT_BAD;
+	type = get16(frame + 12);
+	if (type == ETHERTYPE_ARP) {
+		if (memcmp(frame, me->mac, PKT_ETH_ALEN) &&
+		    memcmp(frame, eth_broadcast, PKT_ETH_ALEN))
+			return PKT_IGNORE;
+		return parse_arp(me, frame, len, rx);
+	}
+	if (type == ETHERTYPE_IPV4) {
+		if (memcmp(frame, me->mac, PKT_ETH_ALEN))
+			return PKT_IGNORE;
+		return parse_udp(me, frame, len, rx);
+	}
+	return PKT_IGNORE;
+}
+
+static void put_eth(uint8_t *out, const struct pkt_iface *me,
+		    const struct pkt_peer *peer, uint16_t type)
+{
+	memcpy(out, peer->mac, PKT_ETH_ALEN);
+	memcpy(out + PKT_ETH_ALEN, me->mac, PKT_ETH_ALEN);
+	put16(out + 12, type);
+}
+
+size_t pkt_arp_reply(const struct pkt_iface *me,
+		     const struct pkt_peer *peer, uint8_t *out, size_t cap)
+{
+	uint8_t *arp = out + PKT_ETH_HLEN;
+
+	if (cap < PKT_ETH_MIN)
+		return 0;
+	put_eth(out, me, peer, ETHERTYPE_ARP);
+	put16(arp, ARP_HTYPE_ETHER);
+	put16(arp + 2, ETHERTYPE_IPV4);
+	arp[4] = PKT_ETH_ALEN;
+	arp[5] = 4;
+	put16(arp + 6, ARP_OP_REPLY);
+	memcpy(arp + 8, me->mac, PKT_ETH_ALEN);
+	memcpy(arp + 14, &me->ip, 4);
+	memcpy(arp + 18, peer->mac, PKT_ETH_ALEN);
+	memcpy(arp + 24, &peer->ip, 4);
+	memset(out + PKT_ARP_LEN, 0, PKT_ETH_MIN - PKT_ARP_LEN);
+	return PKT_ETH_MIN;
+}
+
+size_t pkt_udp_reply(const struct pkt_iface *me, const struct pkt_peer *peer,
+		     uint8_t *out, size_t cap, size_t payload_len)
+{
+	uint8_t *ip = out + PKT_ETH_HLEN, *udp = ip + IP_HLEN;
+	size_t len = PKT_UDP_HLEN + payload_len;
+	uint16_t udp_len, csum;
+
+	if (payload_len > IP_TOTAL_MAX - IP_HLEN - UDP_HLEN || cap < len ||
+	    cap < PKT_ETH_MIN)
+		return 0;
+	udp_len = (uint16_t)(UDP_HLEN + payload_len);
+	put_eth(out, me, peer, ETHERTYPE_IPV4);
+
+	ip[0] = 0x45;		/* version 4, 5 words of header */
+	ip[1] = 0;
+	put16(ip + 2, (uint16_t)(IP_HLEN + udp_len));
+	put16(ip + 4, 0);	/* DF: the id is unused */
+	put16(ip + 6, IP_FLAG_DF);
+	ip[8] = IP_TTL;
+	ip[9] = IP_PROTO_UDP;
+	put16(ip + 10, 0);
+	memcpy(ip + 12, &me->ip, 4);
+	memcpy(ip + 16, &peer->ip, 4);
+	put16(ip + 10, csum_fold(csum_add(0, ip, IP_HLEN)));
+
+	put16(udp, me->port);
+	put16(udp + 2, peer->port);
+	put16(udp + 4, udp_len);
+	put16(udp + 6, 0);
+	csum = csum_fold(csum_add(csum_pseudo(ip + 12, ip + 16, udp_len),
+				  udp, udp_len));
+	/* 0 means "no checksum": a computed 0 is sent as its complement */
+	put16(udp + 6, csum ? csum : 0xffff);
+
+	if (len < PKT_ETH_MIN) {
+		memset(out + len, 0, PKT_ETH_MIN - len);
+		len = PKT_ETH_MIN;
+	}
+	return len;
+}
