@@ -1,1 +1,23 @@
 # The DPDK load generator.
+
+KVLOAD_DIR   := apps/kvload
+KVLOAD_BUILD := build/kvload
+KVLOAD_SRCS  := $(KVLOAD_DIR)/kvload.c $(KVLOAD_DIR)/proto.c \
+	$(KVLOAD_DIR)/track.c $(KVLOAD_DIR)/hist.c $(KVLOAD_DIR)/workload.c
+# the KV core gives the preload pattern and the frame codec
+KVLOAD_CORE  := $(sort $(KV_CORE_SRCS) $(KV_CORE)/pkt.c)
+KVLOAD_HDRS  := $(wildcard $(KVLOAD_DIR)/*.h) $(KV_CORE_HDRS) $(KV_CORE)/pkt.h
+# Debian's libdpdk; its pkg-config adds -march=corei7, which every
+# x86-64 machine DPDK supports has.
+KVLOAD_DPDK_CFLAGS = $(shell pkg-config --cflags libdpdk)
+KVLOAD_DPDK_LIBS   = $(shell pkg-config --libs libdpdk)
+# DPDK's headers do not build with -Wextra's unused-parameter warnings.
+KVLOAD_CFLAGS := $(CFLAGS) -Wno-unused-parameter -I$(KV_CORE) -I$(KVLOAD_DIR)
+
+PROGRAMS += $(BIN)/kvload
+
+$(BIN)/kvload: $(KVLOAD_SRCS) $(KVLOAD_CORE) $(KVLOAD_HDRS) | $(BIN)
+	$(CC) $(KVLOAD_CFLAGS) $(KVLOAD_DPDK_CFLAGS) -o $@ \
+		$(KVLOAD_SRCS) $(KVLOAD_CORE) $(KVLOAD_DPDK_LIBS) -lm
+
+.PHONY: check-kvload
