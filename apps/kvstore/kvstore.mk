@@ -9,6 +9,12 @@ KV_CORE_HDRS := $(KV_CORE)/kv.h
 KV_PKT_SRCS  := $(KV_CORE)/pkt.c
 KV_PKT_HDRS  := $(KV_CORE)/pkt.h
 
+KV_LINUX     := $(KV_DIR)/linux
+KV_LINUX_COMMON := $(KV_LINUX)/server.c $(KV_CORE_SRCS)
+KV_LINUX_DEPS   := $(KV_LINUX_COMMON) $(KV_LINUX)/server.h $(KV_CORE_HDRS)
+# Static: the binaries are copied as they are into a Linux guest's initramfs.
+KV_LINUX_CFLAGS := $(CFLAGS) -D_GNU_SOURCE -I$(KV_CORE) -static
+
 # Checks run with both sanitizers: any read or write out of bounds fails.
 KV_SAN_CFLAGS := -O1 -g -Wall -Wextra -Werror -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -I$(KV_CORE)
@@ -19,6 +25,11 @@ KV_FUZZ_SECS  ?= 30
 
 $(KV_BUILD):
 	mkdir -p $@
+
+$(BIN)/kvstore-linux-%: $(KV_LINUX)/%.c $(KV_LINUX_DEPS) | $(BIN)
+	$(CC) $(KV_LINUX_CFLAGS) -o $@ $< $(KV_LINUX_COMMON)
+
+PROGRAMS += $(BIN)/kvstore-linux-single $(BIN)/kvstore-linux-batch
 
 $(KV_BUILD)/kv_test: $(KV_TESTS)/kv_test.c $(KV_CORE_SRCS) $(KV_CORE_HDRS) | $(KV_BUILD)
 	$(CC) $(KV_SAN_CFLAGS) -o $@ $(KV_TESTS)/kv_test.c $(KV_CORE_SRCS)

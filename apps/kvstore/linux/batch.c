@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * kvstore-linux-batch: up to --batch datagrams per recvmmsg(), all their
+ * replies in one sendmmsg(), so the system call cost is shared.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "server.h"
+
+struct batch {
+	struct mmsghdr *rmsg, *tmsg;
+	struct iovec *riov, *tiov;
+	struct sockaddr_in *peer;
+	uint8_t *rx, *tx;	/* batch slots of KVL_RX_MAX, KV_DATAGRAM_MAX */
+};
+
+static void batch_alloc(struct batch *b, uint32_t n)
+{
+	b->rmsg = calloc(n, sizeof(*b->rmsg));
+	b->tmsg = calloc(n, sizeof(*b->tmsg));
+	b->riov = calloc(n, sizeof(*b->riov));
+	b->tiov = calloc(n, sizeof(*b->tiov));
+	b->peer = calloc(n, sizeof(*b->peer));
+	b->rx = calloc(n, KVL_RX_MAX);
+	b->tx = calloc(n, KV_DATAGRAM_MAX);
+	if (!b->rmsg || !b->tmsg || !b->riov || !b->tiov || !b->peer ||
+	    !b->rx || !b->tx) {
+		fprintf(stderr, "kvstore-linux-batch: no memory for a batch "
+			"of %u\n", n);
+		exit(1);
+	}
+}
+
+static void batch_free(struct batch *b)
+{
+	free(b->rmsg);
+	free(b->tmsg);
+	free(b->riov);
+	free(b->tiov);
+	free(b->peer);
+	free(b->rx);
+	free(b->tx);
+}
+
+/* Sends replies [0, n); a datagram that cannot be sent is skipped. */
+static void send_all(int fd, struct mmsghdr *msgs, unsigned int n)
+{
+	unsigned int done = 0;
+	int r;
+
+	while (done < n) {
+		r = sendmmsg(fd, msgs + done, n - done, 0);
+		if (r > 0)
+			done += (unsigned int)r;
+		else if (r < 0 && errno != EINTR)
+			done++;
+	}
+}
+
+int main(int argc, char *argv[])
+{
+	struct kvl_server srv = {
+		.prog = "kvstore-linux-batch",
+		.with_batch = 1,
+	};
+	struct batch b;
+	unsigned int i, nout;
+	size_t len;
+	int n;
+
+	kvl_start(&srv, argc, argv);
+	batch_alloc(&b, srv.batch);
+	while (!kvl_stopping) {
+		for (i = 0; i < srv.batch; i++) {
+			b.riov[i].iov_base = b.rx + (size_t)i * KVL_RX_MAX;
+			b.riov[i].iov_len = KVL_RX_MAX;
+			b.rmsg[i].msg_hdr = (struct msghdr){
+				.msg_name = &b.peer[i],
+				.msg_namelen = sizeof(b.peer[i]),
+				.msg_iov = &b.riov[i],
+				.msg_iovlen = 1,
+			};
+		}
+		/* block for the first datagram only, take what else waits */
+		n = recvmmsg(srv.fd, b.rmsg, srv.batch, MSG_WAITFORONE, NULL);
+		if (n < 0) {
+			/* a timeout or a signal: look at kvl_stopping */
+			if (errno == EAGAIN || errno == EINTR)
+				continue;
+			perror("kvstore-linux-batch: recvmmsg");
+			return 1;
+		}
+		nout = 0;
+		for (i = 0; i < (unsigned int)n; i++) {
+			uint8_t *tx = b.tx + (size_t)nout * KV_DATAGRAM_MAX;
+
+			len = kv_handle(srv.store, b.riov[i].iov_base,
+					b.rmsg[i].msg_len, tx, KV_DATAGRAM_MAX);
+			if (!len)
+				continue;
+			b.tiov[nout].iov_base = tx;
+			b.tiov[nout].iov_len = len;
+			b.tmsg[nout].msg_hdr = (struct msghdr){
+				.msg_name = &b.peer[i],
+				.msg_namelen = b.rmsg[i].msg_hdr.msg_namelen,
+				.msg_iov = &b.tiov[nout],
+				.msg_iovlen = 1,
+			};
+			nout++;
+		}
+		send_all(srv.fd, b.tmsg, nout);
+	}
+	batch_free(&b);
+	return kvl_finish(&srv);
+}
