@@ -1,0 +1,77 @@
+package dpdk
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// hugepagesFree says whether free hugepages of at least needMiB are
+// there and mounted, so that testpmd can use them instead of --no-huge.
+func hugepagesFree(needMiB int) bool {
+	free, sizeKiB := readMeminfo("HugePages_Free"), readMeminfo("Hugepagesize")
+	return free*sizeKiB >= needMiB*1024 && hugetlbfsMounted()
+}
+
+// readMeminfo returns one number of /proc/meminfo, 0 when absent.
+func readMeminfo(key string) int {
+	f, err := os.Open("/proc/meminfo")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		fields := strings.Fields(s.Text())
+		if len(fields) >= 2 && fields[0] == key+":" {
+			n, _ := strconv.Atoi(fields[1])
+			return n
+		}
+	}
+	return 0
+}
+
+func hugetlbfsMounted() bool {
+	return len(hugetlbfsMounts()) > 0
+}
+
+// hugetlbfsMounts lists the mount points of hugetlbfs.
+func hugetlbfsMounts() []string {
+	data, err := os.ReadFile("/proc/mounts")
+	if err != nil {
+		return nil
+	}
+	var dirs []string
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 3 && f[2] == "hugetlbfs" {
+			dirs = append(dirs, f[1])
+		}
+	}
+	return dirs
+}
+
+// removeRunFiles removes what a DPDK process of this prefix leaves
+// behind when it is killed: hugepage files and its runtime folder.
+func removeRunFiles(prefix string) error {
+	var errs []string
+	for _, dir := range hugetlbfsMounts() {
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if strings.HasPrefix(e.Name(), prefix+"map_") {
+				if err := os.Remove(dir + "/" + e.Name()); err != nil {
+					errs = append(errs, err.Error())
+				}
+			}
+		}
+	}
+	if err := os.RemoveAll("/var/run/dpdk/" + prefix); err != nil {
+		errs = append(errs, err.Error())
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("remove DPDK files of %s: %s", prefix, strings.Join(errs, "; "))
+	}
+	return nil
+}

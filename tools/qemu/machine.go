@@ -1,0 +1,81 @@
+// Package qemu builds qemu-system-x86_64 command lines for the guests and
+// decides which accelerator they run on.
+package qemu
+
+import (
+	"fmt"
+	"os/exec"
+	"strconv"
+)
+
+const qemuBinary = "qemu-system-x86_64"
+
+// Accel is a QEMU accelerator.
+type Accel string
+
+// The accelerators the toolkit uses.
+const (
+	KVM Accel = "kvm"
+	TCG Accel = "tcg"
+)
+
+// Machine is one guest's virtual machine.
+type Machine struct {
+	Accel     Accel
+	MemoryMiB int
+	Kernel    string
+	Initrd    string // optional
+	Append    string
+	// VhostSocket is the vhost-user socket of the guest's NIC; empty
+	// means no NIC.
+	VhostSocket string
+	MAC         string
+	// LegacyIRQ gives the NIC legacy INTx instead of MSI-X: Linux guests
+	// hang in the virtio probe over vhost-user under TCG without it.
+	LegacyIRQ bool
+}
+
+// Binary finds qemu-system-x86_64 or says which package has it.
+func Binary() (string, error) {
+	path, err := exec.LookPath(qemuBinary)
+	if err != nil {
+		return "", fmt.Errorf("%s not found: install the Debian package qemu-system-x86", qemuBinary)
+	}
+	return path, nil
+}
+
+// Args is QEMU's command line. The console is the first serial port on
+// standard output. Guest memory is a shared memfd, which the vhost-user
+// backend maps to reach the guest's rings and buffers.
+func (m Machine) Args() []string {
+	mem := strconv.Itoa(m.MemoryMiB)
+	args := []string{
+		"-accel", string(m.Accel),
+		"-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
+		"-m", mem + "M", "-smp", "1",
+		"-object", "memory-backend-memfd,id=mem,size=" + mem + "M,share=on",
+		"-numa", "node,memdev=mem",
+		"-chardev", "stdio,id=con,signal=off", "-serial", "chardev:con",
+		"-kernel", m.Kernel,
+	}
+	if m.Accel == KVM {
+		args = append(args, "-cpu", "host")
+	}
+	if m.Initrd != "" {
+		args = append(args, "-initrd", m.Initrd)
+	}
+	if m.Append != "" {
+		args = append(args, "-append", m.Append)
+	}
+	if m.VhostSocket != "" {
+		nic := "virtio-net-pci,netdev=n0,mac=" + m.MAC
+		if m.LegacyIRQ {
+			nic += ",vectors=0"
+		}
+		args = append(args,
+			"-chardev", "socket,id=vhost0,path="+m.VhostSocket,
+			"-netdev", "vhost-user,id=n0,chardev=vhost0,vhostforce=on",
+			"-device", nic)
+	}
+	return args
+}
