@@ -1,0 +1,255 @@
+// Package build turns the rendered app folders into Unikraft images, one
+// build folder per variant, through a kraft or make backend, and records
+// each image in a manifest beside it.
+package build
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	log "github.com/sirupsen/logrus"
+
+	"github.com/ukkv/ukkv/tools/kraftfile"
+	"github.com/ukkv/ukkv/tools/render"
+	"github.com/ukkv/ukkv/tools/sources"
+	"github.com/ukkv/ukkv/tools/variant"
+)
+
+// Options of a build run.
+type Options struct {
+	RepoRoot string
+	Cache    *sources.Cache
+	Backend  Backend
+	// Parallel is how many variants build at once, and Jobs how many
+	// compilers each runs; 0 means the core count.
+	Parallel int
+	Jobs     int
+	// Progress gets a line when a build starts and ends, and the tail of
+	// the log of a failed one.
+	Progress io.Writer
+}
+
+// Result is the outcome of one variant's build.
+type Result struct {
+	Variant  string
+	Manifest *Manifest // nil when the build failed
+	Built    bool      // false when the image was already up to date
+	Err      error
+}
+
+// logTail is how many lines of a failed build's log are shown.
+const logTail = 25
+
+// Run builds the variants, several at once, and returns one result each,
+// in the order given; the error names every failure.
+func Run(ctx context.Context, opts Options, vs []*variant.Variant) ([]Result, error) {
+	if err := opts.Cache.Verify(ctx); err != nil {
+		return nil, err
+	}
+	cores := runtime.NumCPU()
+	if opts.Parallel <= 0 {
+		opts.Parallel = cores
+	}
+	if opts.Jobs <= 0 {
+		opts.Jobs = cores
+	}
+	progress := &lockedWriter{w: opts.Progress}
+	opts.Progress = progress
+	results := make([]Result, len(vs))
+	slots := make(chan struct{}, opts.Parallel)
+	var wg sync.WaitGroup
+	for i, v := range vs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			m, built, err := buildOne(ctx, opts, v)
+			results[i] = Result{Variant: v.Name, Manifest: m, Built: built, Err: err}
+		}()
+	}
+	wg.Wait()
+	var failed []string
+	for _, r := range results {
+		if r.Err != nil {
+			failed = append(failed, r.Err.Error())
+		}
+	}
+	if len(failed) > 0 {
+		return results, errors.New(strings.Join(failed, "; "))
+	}
+	return results, nil
+}
+
+// buildOne builds one variant unless its manifest shows an image made
+// from the same inputs.
+func buildOne(ctx context.Context, opts Options, v *variant.Variant) (*Manifest, bool, error) {
+	if v.Kind != variant.Unikraft {
+		return nil, false, fmt.Errorf("variant %s is %s, not a Unikraft variant", v.Name, v.Kind)
+	}
+	appDir := render.AppDir(opts.RepoRoot, v.Name)
+	kf, err := kraftfile.Load(filepath.Join(appDir, "Kraftfile"))
+	if err != nil {
+		return nil, false, fmt.Errorf("variant %s: %w", v.Name, err)
+	}
+	if kf.Name != v.Name {
+		return nil, false, fmt.Errorf("variant %s: its Kraftfile names %q", v.Name, kf.Name)
+	}
+	if err := render.Check(opts.RepoRoot, v); err != nil {
+		log.Warnf("building %s from its Kraftfile as it is: %v", v.Name, err)
+	}
+	defconfig, err := Defconfig(kf)
+	if err != nil {
+		return nil, false, err
+	}
+	inputs, err := inputsDigest(opts, v, defconfig)
+	if err != nil {
+		return nil, false, fmt.Errorf("variant %s: %w", v.Name, err)
+	}
+	dir := Dir(opts.RepoRoot, v.Name)
+	if m, err := ReadManifest(opts.RepoRoot, v.Name); err == nil && m.InputsDigest == inputs &&
+		m.check(filepath.Join(opts.RepoRoot, m.Image)) == nil {
+		fmt.Fprintf(opts.Progress, "build %s: up to date\n", v.Name)
+		return m, false, nil
+	}
+	job := &Job{Kraftfile: kf, AppDir: appDir, Dir: dir, Cache: opts.Cache, Jobs: opts.Jobs}
+	m, err := runJob(ctx, opts, job, v.Name)
+	if err != nil {
+		return nil, false, err
+	}
+	m.KConfigDigest = digestString(defconfig)
+	m.InputsDigest = inputs
+	return m, true, m.write(opts.RepoRoot)
+}
+
+// runJob runs the backend with its output in build.log and describes the
+// image it made. The old manifest goes first: while a build runs or after
+// it failed, no manifest vouches for the folder's image.
+func runJob(ctx context.Context, opts Options, job *Job, name string) (*Manifest, error) {
+	if err := os.MkdirAll(job.Dir, 0o755); err != nil {
+		return nil, err
+	}
+	if err := os.Remove(ManifestPath(opts.RepoRoot, name)); err != nil && !os.IsNotExist(err) {
+		return nil, err
+	}
+	logPath := filepath.Join(job.Dir, "build.log")
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		return nil, err
+	}
+	defer logFile.Close()
+	job.Log = logFile
+	rel := relTo(opts.RepoRoot, logPath)
+	fmt.Fprintf(opts.Progress, "build %s: started (%s backend, log %s)\n", name, opts.Backend.Name(), rel)
+	start := time.Now()
+	err = opts.Backend.Build(ctx, job)
+	if err == nil {
+		if _, serr := os.Stat(job.Image()); serr != nil {
+			err = fmt.Errorf("no image at %s", job.Image())
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(opts.Progress, "build %s: FAILED after %.1f s; last lines of %s:\n%s",
+			name, time.Since(start).Seconds(), rel, tail(logPath, logTail))
+		return nil, fmt.Errorf("build of %s failed: %w (log: %s)", name, err, logPath)
+	}
+	secs := time.Since(start).Seconds()
+	size, sum, err := fileDigest(job.Image())
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(opts.Progress, "build %s: done in %.1f s\n", name, secs)
+	return &Manifest{
+		Variant:      name,
+		Image:        relTo(opts.RepoRoot, job.Image()),
+		Bytes:        size,
+		SHA256:       sum,
+		Sources:      opts.Cache.Revisions(),
+		BuildSeconds: secs,
+		Backend:      opts.Backend.Name(),
+	}, nil
+}
+
+// inputsDigest covers everything an image is made of: the app folder,
+// every file in the folders of the C sources and headers it compiles (so
+// a header included by a relative name counts too), the kconfig, the
+// pinned source revisions and the backend.
+func inputsDigest(opts Options, v *variant.Variant, defconfig string) (string, error) {
+	d := newHash()
+	d.value("backend", opts.Backend.Name())
+	d.value("defconfig", defconfig)
+	for _, s := range opts.Cache.Sources {
+		d.value("source "+s.Name, s.Revision())
+	}
+	if err := d.tree(opts.RepoRoot, filepath.Join(render.Root, v.Name), anyFile); err != nil {
+		return "", err
+	}
+	var dirs []string
+	for _, src := range v.Sources {
+		dirs = append(dirs, filepath.Dir(src))
+	}
+	dirs = append(dirs, v.Includes...)
+	sort.Strings(dirs)
+	for _, dir := range slices.Compact(dirs) {
+		if err := d.tree(opts.RepoRoot, dir, isSource); err != nil {
+			return "", err
+		}
+	}
+	return d.sum(), nil
+}
+
+func digestString(s string) string {
+	d := newHash()
+	io.WriteString(d, s)
+	return d.sum()
+}
+
+// tail returns the last n lines of a file.
+func tail(path string, n int) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return err.Error() + "\n"
+	}
+	defer f.Close()
+	var lines []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+		if len(lines) > n {
+			lines = lines[1:]
+		}
+	}
+	return "  " + strings.Join(lines, "\n  ") + "\n"
+}
+
+// relTo names path relative to the repository when it lies inside it.
+func relTo(root, path string) string {
+	if rel, err := filepath.Rel(root, path); err == nil && !strings.HasPrefix(rel, "..") {
+		return rel
+	}
+	return path
+}
+
+// lockedWriter lets parallel builds print whole lines.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}

@@ -1,0 +1,104 @@
+package build
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/ukkv/ukkv/tools/render"
+)
+
+// Root is the folder of the build folders, relative to the repository.
+const Root = "build"
+
+// Manifest describes one built image; it is written beside the image once
+// the image is complete.
+type Manifest struct {
+	Variant string `json:"variant"`
+	// Image is the image's path relative to the repository root.
+	Image  string `json:"image"`
+	Bytes  int64  `json:"bytes"`
+	SHA256 string `json:"sha256"`
+	// Sources maps each Unikraft source to its pinned revision.
+	Sources       map[string]string `json:"sources"`
+	KConfigDigest string            `json:"kconfig_digest"`
+	// InputsDigest covers everything the image is made of: app folder,
+	// app sources, source revisions, backend. Equal digests skip a build.
+	InputsDigest string  `json:"inputs_digest"`
+	BuildSeconds float64 `json:"build_seconds"`
+	Backend      string  `json:"backend"`
+}
+
+// Dir is the build folder of a variant.
+func Dir(repoRoot, variant string) string { return filepath.Join(repoRoot, Root, variant) }
+
+// ManifestPath is where the manifest of a variant's image lives.
+func ManifestPath(repoRoot, variant string) string {
+	return filepath.Join(Dir(repoRoot, variant), "manifest.json")
+}
+
+// ReadManifest reads the manifest of a variant's last successful build.
+func ReadManifest(repoRoot, variant string) (*Manifest, error) {
+	data, err := os.ReadFile(ManifestPath(repoRoot, variant))
+	if os.IsNotExist(err) {
+		return nil, fmt.Errorf("variant %s is not built; run `ukkv build %s`", variant, variant)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var m Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("%s: %w", ManifestPath(repoRoot, variant), err)
+	}
+	return &m, nil
+}
+
+// ImagePath returns the absolute path of a variant's built image, checked
+// against its manifest, for the commands that boot it.
+func ImagePath(repoRoot, variant string) (string, error) {
+	m, err := ReadManifest(repoRoot, variant)
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(repoRoot, m.Image)
+	if err := m.check(path); err != nil {
+		return "", fmt.Errorf("%w; run `ukkv build %s`", err, variant)
+	}
+	return path, nil
+}
+
+// check tells whether the file at path is the image m describes.
+func (m *Manifest) check(path string) error {
+	size, sum, err := fileDigest(path)
+	if err != nil {
+		return fmt.Errorf("image of %s: %w", m.Variant, err)
+	}
+	if size != m.Bytes || sum != m.SHA256 {
+		return fmt.Errorf("image %s does not match its manifest", path)
+	}
+	return nil
+}
+
+func (m *Manifest) write(repoRoot string) error {
+	data, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	return render.WriteFileAtomic(ManifestPath(repoRoot, m.Variant), append(data, '\n'))
+}
+
+func fileDigest(path string) (int64, string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, "", err
+	}
+	defer f.Close()
+	h := newHash()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return 0, "", err
+	}
+	return n, h.sum(), nil
+}

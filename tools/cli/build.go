@@ -1,0 +1,80 @@
+package cli
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	log "github.com/sirupsen/logrus"
+	"github.com/spf13/cobra"
+
+	"github.com/ukkv/ukkv/tools/build"
+	"github.com/ukkv/ukkv/tools/sources"
+	"github.com/ukkv/ukkv/tools/variant"
+)
+
+func init() {
+	var backend string
+	var parallel, jobs int
+	cmd := &cobra.Command{
+		Use:   "build [VARIANT...|all]",
+		Short: "Build Unikraft images from kraftfiles/<variant> into build/<variant>",
+		Long: `Build reads each variant's rendered Kraftfile and builds its image from the
+pinned sources in the cache, several variants at once, each in build/<variant>/
+with a build.log and a manifest.json. An image whose inputs did not change is
+not rebuilt. For each variant it prints: image VARIANT PATH BYTES (PATH relative
+to the repository). A build of all variants also writes results/build/.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			vs, err := unikraftVariants(args)
+			if err != nil {
+				return err
+			}
+			b, err := build.NewBackend(backend)
+			if err != nil {
+				return err
+			}
+			repo, err := build.RepoRoot()
+			if err != nil {
+				return err
+			}
+			cache, err := sources.Open()
+			if err != nil {
+				return err
+			}
+			start := time.Now()
+			results, err := build.Run(cmd.Context(), build.Options{
+				RepoRoot: repo, Cache: cache, Backend: b,
+				Parallel: parallel, Jobs: jobs, Progress: cmd.ErrOrStderr(),
+			}, vs)
+			wall := time.Since(start)
+			for _, r := range results {
+				if r.Manifest != nil {
+					fmt.Fprintf(cmd.OutOrStdout(), "image %s %s %d\n", r.Variant, r.Manifest.Image, r.Manifest.Bytes)
+				}
+			}
+			if err != nil {
+				return err
+			}
+			if len(vs) == len(variant.OfKind(variant.Unikraft)) {
+				info := cache.Revisions()
+				info["backend"] = b.Name()
+				paths, err := build.WriteResults(repo, results, wall, info)
+				if err != nil {
+					return err
+				}
+				for i, p := range paths {
+					if rel, err := filepath.Rel(repo, p); err == nil {
+						paths[i] = rel
+					}
+				}
+				log.Infof("%.1f s; wrote %s", wall.Seconds(), strings.Join(paths, ", "))
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&backend, "backend", "", "kraft or make (default: kraft when on PATH, else make)")
+	cmd.Flags().IntVar(&parallel, "parallel", 0, "variants built at once (default: core count)")
+	cmd.Flags().IntVar(&jobs, "jobs", 0, "compiler jobs per build (default: core count)")
+	root.AddCommand(cmd)
+}
