@@ -20,8 +20,10 @@ KV_SAN_CFLAGS := -O1 -g -Wall -Wextra -Werror -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -I$(KV_CORE)
 KV_FUZZ_CC    ?= clang
 KV_FUZZ_SECS  ?= 30
+KV_FUZZ_CFLAGS := -O1 -g -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all -Wall -Wextra -Werror -I$(KV_CORE)
 
-.PHONY: check-kvcore check-kvpkt bench-kvcore
+.PHONY: check-kvcore check-kvpkt check-kvfuzz bench-kvcore
 
 $(KV_BUILD):
 	mkdir -p $@
@@ -43,4 +45,29 @@ $(KV_BUILD)/pkt_test: $(KV_TESTS)/pkt_test.c $(KV_PKT_SRCS) $(KV_PKT_HDRS) | $(K
 check-kvpkt: $(KV_BUILD)/pkt_test
 	$(KV_BUILD)/pkt_test
 
-CHECKS += check-kvcore check-kvpkt
+$(KV_BUILD)/fuzz_kv: $(KV_TESTS)/fuzz_kv.c $(KV_CORE_SRCS) $(KV_CORE_HDRS) | $(KV_BUILD)
+	$(KV_FUZZ_CC) $(KV_FUZZ_CFLAGS) -o $@ $(KV_TESTS)/fuzz_kv.c $(KV_CORE_SRCS)
+
+$(KV_BUILD)/fuzz_pkt: $(KV_TESTS)/fuzz_pkt.c $(KV_PKT_SRCS) $(KV_PKT_HDRS) | $(KV_BUILD)
+	$(KV_FUZZ_CC) $(KV_FUZZ_CFLAGS) -o $@ $(KV_TESTS)/fuzz_pkt.c $(KV_PKT_SRCS)
+
+# Each fuzzer runs KV_FUZZ_SECS seconds from the committed corpus. What it
+# finds goes to a temporary folder, never into the tree; a crash leaves
+# that folder behind and names it.
+check-kvfuzz: $(KV_BUILD)/fuzz_kv $(KV_BUILD)/fuzz_pkt
+	@for t in kv pkt; do \
+		tmp=$$(mktemp -d /tmp/kvstore-fuzz-$$t.XXXXXX) || exit 1; \
+		dict=; [ $$t = kv ] && dict=-dict=$(KV_TESTS)/kv.dict; \
+		echo "fuzz_$$t: $(KV_FUZZ_SECS) s"; \
+		if $(KV_BUILD)/fuzz_$$t -max_total_time=$(KV_FUZZ_SECS) \
+			-timeout=10 -artifact_prefix=$$tmp/ $$dict \
+			$$tmp $(KV_TESTS)/corpus/$$t >$$tmp/log 2>&1; then \
+			grep -E "DONE|^Done" $$tmp/log; rm -rf $$tmp; \
+		else \
+			tail -n 40 $$tmp/log; \
+			echo "fuzz_$$t failed: input and log kept in $$tmp"; \
+			exit 1; \
+		fi; \
+	done
+
+CHECKS += check-kvcore check-kvpkt check-kvfuzz
