@@ -701,16 +701,19 @@ static double run_phase(struct kvload *k, double seconds, int measured)
 	next_report = start + k->hz;
 	k->next_send = start;
 	last = k->t->meas;
-	while (!quit && (now = rte_rdtsc()) < end) {
-		poll_rx(k, now);
-		track_expire(k->t, now);
-		send_due(k, now);
+	for (;;) {
+		now = rte_rdtsc();
 		if (measured && now >= next_report) {
 			report_second(&k->t->meas, &last, ++second,
 				      k->t->outstanding);
 			last = k->t->meas;
 			next_report += k->hz;
 		}
+		if (quit || now >= end)
+			break;
+		poll_rx(k, now);
+		track_expire(k->t, now);
+		send_due(k, now);
 	}
 	return (double)((now < end ? now : end) - start) / (double)k->hz;
 }

@@ -1,0 +1,276 @@
+package kvload
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ukkv/ukkv/tools/process"
+)
+
+// End-to-end runs of bin/kvload: against the Linux front end through a
+// TAP device, against a loopback for the ceiling, and against a relay
+// that spoils replies on purpose to prove validation catches it.
+
+const (
+	testKeys      = 200
+	testValueSize = 100
+	serverPort    = 11211 // on an address of our own: no collision
+)
+
+// binary finds a program of bin/, or skips the test.
+func binary(t *testing.T, name string) string {
+	t.Helper()
+	path, err := filepath.Abs(filepath.Join("..", "..", "bin", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("%s is missing: run `make`", path)
+	}
+	return path
+}
+
+// needDPDK skips unless kvload can run here: root (TAP devices, DPDK)
+// and the binary built.
+func needDPDK(t *testing.T) string {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("kvload needs root (DPDK, TAP devices): run `make test` as root")
+	}
+	return binary(t, "kvload")
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// tapNet is one test's TAP device and /24: host .1, kvload .2.
+type tapNet struct {
+	tap    string
+	prefix string
+	host   net.IP
+	client net.IP
+}
+
+func newTapNet(t *testing.T) tapNet {
+	t.Helper()
+	id := randomHex(4)
+	for try := 0; try < 50; try++ {
+		b := []byte(randomHex(2))
+		a, c := 150+b[0]%50, b[1]
+		if !subnetInUse(a, c) {
+			return tapNet{
+				tap:    "kvl" + id,
+				prefix: "kvl" + id,
+				host:   net.IPv4(10, a, c, 1).To4(),
+				client: net.IPv4(10, a, c, 2).To4(),
+			}
+		}
+	}
+	t.Fatal("no free 10.150-199.x.0/24 on this host")
+	return tapNet{}
+}
+
+func subnetInUse(a, c byte) bool {
+	addrs, _ := net.InterfaceAddrs()
+	for _, ad := range addrs {
+		if ipn, ok := ad.(*net.IPNet); ok {
+			if v4 := ipn.IP.To4(); v4 != nil && v4[0] == 10 && v4[1] == a && v4[2] == c {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// config is a short closed-loop run over n's TAP device.
+func (n tapNet) config(bin string) Config {
+	c := Defaults()
+	c.Binary = bin
+	c.Port = TapPort(n.tap)
+	c.Prefix = n.prefix
+	c.SrcIP, c.DstIP = n.client, n.host
+	c.DstPort = serverPort
+	c.Keys, c.ValueSize = testKeys, testValueSize
+	c.Window = 8
+	c.Duration, c.Warmup = time.Second, 200*time.Millisecond
+	// generous: a busy 2-core machine must not turn slowness into loss
+	c.Timeout = 2 * time.Second
+	return c
+}
+
+// startOnTap starts kvload with c and, once its TAP device exists,
+// gives the device the host address; far is then started on it.
+func startOnTap(t *testing.T, ctx context.Context, n tapNet, c Config, far func()) *Generator {
+	t.Helper()
+	g, err := Start(c, func(l string) { t.Log(l) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(g.Stop)
+	if err := ConfigureTap(ctx, n.tap, n.host.String()+"/24"); err != nil {
+		t.Fatal(err)
+	}
+	far()
+	return g
+}
+
+// tapServer is a Linux front end bound to the TAP's host address.
+type tapServer struct {
+	proc *process.Process
+	out  syncBuffer
+}
+
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func startTapServer(t *testing.T, ctx context.Context, path string, host net.IP) *tapServer {
+	t.Helper()
+	s := &tapServer{}
+	args := []string{"--addr", host.String(), "--port", strconv.Itoa(serverPort),
+		"--preload", strconv.Itoa(testKeys), "--value-size", strconv.Itoa(testValueSize)}
+	p, err := process.Start(path, args, process.Options{Output: &s.out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.proc = p
+	t.Cleanup(func() { p.Stop(5 * time.Second) })
+	ready := fmt.Sprintf("ready udp %s:%d", host, serverPort)
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(s.out.String(), ready) {
+		select {
+		case <-p.Done():
+			t.Fatalf("%s ended before serving: %v\n%s", path, p.Err(), s.out.String())
+		case <-ctx.Done():
+			t.Fatal(ctx.Err())
+		case <-time.After(10 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: no %q line in 30s:\n%s", path, ready, s.out.String())
+		}
+	}
+	return s
+}
+
+// served stops the server and returns the requests its stats line
+// counts (cmd_get + cmd_set).
+func (s *tapServer) served(t *testing.T) uint64 {
+	t.Helper()
+	s.proc.Stop(5 * time.Second)
+	var get, set uint64
+	for _, line := range strings.Split(s.out.String(), "\n") {
+		if !strings.HasPrefix(line, "stats ") {
+			continue
+		}
+		for _, f := range strings.Fields(line) {
+			k, v, _ := strings.Cut(f, "=")
+			n, _ := strconv.ParseUint(v, 10, 64)
+			switch k {
+			case "cmd_get":
+				get = n
+			case "cmd_set":
+				set = n
+			}
+		}
+		return get + set
+	}
+	t.Fatalf("no stats line from the server:\n%s", s.out.String())
+	return 0
+}
+
+func checkLatency(t *testing.T, r *Result) {
+	t.Helper()
+	l := r.Latency
+	if l.Samples != r.Replies || l.P50 <= 0 || l.P99 < l.P50 || l.P999 < l.P99 || l.Max < l.P999 {
+		t.Errorf("latency figures missing or out of order: %+v (replies %d)", l, r.Replies)
+	}
+}
+
+func TestAgainstLinuxSingleThroughTap(t *testing.T) {
+	bin := needDPDK(t)
+	server := binary(t, "kvstore-linux-single")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	n := newTapNet(t)
+	var s *tapServer
+	g := startOnTap(t, ctx, n, n.config(bin), func() { s = startTapServer(t, ctx, server, n.host) })
+	r, err := g.Wait(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%.0f replies/s, p50 %.1fus p99 %.1fus", r.RepliesPerS, r.Latency.P50, r.Latency.P99)
+	if r.Replies == 0 || r.Requests != r.Replies || r.Lost+r.Wrong+r.Malformed+r.Late != 0 {
+		t.Errorf("requests %d, right replies %d, lost %d, wrong %d (%+v), malformed %d, late %d",
+			r.Requests, r.Replies, r.Lost, r.Wrong, r.WrongReply, r.Malformed, r.Late)
+	}
+	if r.Counts.Get == 0 || r.Counts.Set == 0 || r.Counts.Get+r.Counts.Set != r.Requests {
+		t.Errorf("GET/SET mix %d/%d of %d requests", r.Counts.Get, r.Counts.Set, r.Requests)
+	}
+	checkLatency(t, r)
+	// every request the server saw got exactly one right reply
+	if got, want := s.served(t), r.Requests+r.Counts.WarmupReplies; got != want {
+		t.Errorf("server counted %d requests, kvload %d answered (%d measured + %d warm-up)",
+			got, want, r.Requests, r.Counts.WarmupReplies)
+	}
+}
+
+func TestEchoCeilingOnRingLoopback(t *testing.T) {
+	bin := needDPDK(t)
+	c := validConfig()
+	c.Binary = bin
+	c.Prefix = "kvl" + randomHex(4)
+	c.Echo = true
+	c.Window = 32
+	c.Duration, c.Warmup = 300*time.Millisecond, 0
+	r, err := Measure(context.Background(), c, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Mode != "echo" || r.Replies == 0 || !r.Balanced() || r.Lost+r.Wrong+r.Malformed != 0 {
+		t.Errorf("echo run: %+v", r)
+	}
+	checkLatency(t, r)
+	if _, err := os.Stat("/var/run/dpdk/" + c.Prefix); !os.IsNotExist(err) {
+		t.Errorf("DPDK run folder of %s left behind (%v)", c.Prefix, err)
+	}
+}
+
+func TestKvloadRefusesContradictoryLoop(t *testing.T) {
+	bin := needDPDK(t)
+	c := validConfig()
+	c.Prefix = "kvl" + randomHex(4)
+	args := append(c.Args(), "--rate", "1000")
+	out, err := exec.Command(bin, args...).CombinedOutput()
+	os.RemoveAll("/var/run/dpdk/" + c.Prefix)
+	if err == nil || !strings.Contains(string(out), "exclude each other") {
+		t.Errorf("kvload with --window and --rate: %v\n%s", err, out)
+	}
+}
