@@ -51,7 +51,7 @@ func startOnce(ctx context.Context, spec Spec) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Spec: spec, Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), Args: spec.Args(port), out: newOutput()}
+	s := &Server{Spec: spec, Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), Args: spec.Args(strconv.Itoa(port)), out: newOutput()}
 	s.proc, err = process.Start(spec.Path, s.Args, process.Options{Output: s.out})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", spec.Name, err)

@@ -3,18 +3,15 @@
 // loopback benchmarks start, await and stop them the same way.
 package kvserver
 
-import (
-	"os"
-	"strconv"
-)
+import "os"
 
 // Spec says how to start one kind of server on a given UDP port.
 type Spec struct {
 	Name string
 	Path string
 	// Args returns the command line arguments for serving on
-	// 127.0.0.1:port.
-	Args func(port int) []string
+	// 127.0.0.1:port; a report passes a placeholder such as "PORT".
+	Args func(port string) []string
 	// ReadyLine says the server prints "ready udp ADDR:PORT" once it
 	// serves; otherwise readiness is probed with a version request.
 	ReadyLine bool
@@ -26,8 +23,8 @@ func FrontEnd(name, path string, extra ...string) Spec {
 	return Spec{
 		Name: name,
 		Path: path,
-		Args: func(port int) []string {
-			return append([]string{"--addr", "127.0.0.1", "--port", strconv.Itoa(port)}, extra...)
+		Args: func(port string) []string {
+			return append([]string{"--addr", "127.0.0.1", "--port", port}, extra...)
 		},
 		ReadyLine: true,
 	}
@@ -38,8 +35,8 @@ func Memcached(path string, extra ...string) Spec {
 	return Spec{
 		Name: "memcached",
 		Path: path,
-		Args: func(port int) []string {
-			args := []string{"-U", strconv.Itoa(port), "-p", "0", "-l", "127.0.0.1"}
+		Args: func(port string) []string {
+			args := []string{"-U", port, "-p", "0", "-l", "127.0.0.1"}
 			if os.Geteuid() == 0 {
 				// memcached refuses to run as root without -u.
 				args = append(args, "-u", "root")

@@ -1,0 +1,65 @@
+package cli
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ukkv/ukkv/tools/kvserver"
+)
+
+func TestLoopbackOptionsCheck(t *testing.T) {
+	good := loopbackOptions{duration: 2 * time.Second, runs: 1, concurrency: 4, threads: 2, capacity: 10}
+	if err := good.check(); err != nil {
+		t.Fatalf("%+v refused: %v", good, err)
+	}
+	for _, bad := range []func(o *loopbackOptions){
+		func(o *loopbackOptions) { o.duration = 500 * time.Millisecond },
+		func(o *loopbackOptions) { o.runs = 0 },
+		func(o *loopbackOptions) { o.concurrency = 3 },
+		func(o *loopbackOptions) { o.threads = 0 },
+		func(o *loopbackOptions) { o.capacity = 0 },
+	} {
+		o := good
+		bad(&o)
+		if o.check() == nil {
+			t.Errorf("%+v accepted", o)
+		}
+	}
+}
+
+func TestMedian(t *testing.T) {
+	for _, c := range []struct {
+		in   []float64
+		want float64
+	}{{[]float64{3}, 3}, {[]float64{5, 1, 3}, 3}, {[]float64{4, 1, 3, 2}, 2.5}} {
+		if got := median(c.in); got != c.want {
+			t.Errorf("median(%v) = %v, want %v", c.in, got, c.want)
+		}
+	}
+}
+
+func TestLoopbackTable(t *testing.T) {
+	specs := []kvserver.Spec{
+		kvserver.FrontEnd("linux-batch", "/somewhere/bin/kvstore-linux-batch", "--capacity", "8"),
+		kvserver.Memcached("/usr/bin/memcached", "-m", "64"),
+	}
+	tps := map[string][]float64{"linux-batch": {300, 100, 200}, "memcached": {100, 100, 100}}
+	tab := loopbackTable(specs, tps, loopbackOptions{duration: 3 * time.Second, runs: 3, concurrency: 4, threads: 1})
+	row := tab.Rows[0]
+	want := []string{"linux-batch", "200", "100", "300", "2", "3"}
+	for i, w := range want {
+		if got := row[i].String(); got != w {
+			t.Errorf("column %s: %q, want %q", tab.Columns[i].Name, got, w)
+		}
+	}
+	notes := strings.Join(tab.Notes, "\n")
+	for _, w := range []string{"--udp", "--time=3s", "kvstore-linux-batch --addr 127.0.0.1 --port PORT --capacity 8", "memcached -U PORT -p 0"} {
+		if !strings.Contains(notes, w) {
+			t.Errorf("notes lack %q:\n%s", w, notes)
+		}
+	}
+	if strings.Contains(notes, "/somewhere") {
+		t.Errorf("notes name a folder of this machine:\n%s", notes)
+	}
+}
