@@ -43,7 +43,12 @@ func FetchKernel(ctx context.Context, cacheDir string) (*Kernel, error) {
 	if pkg == "" {
 		var err error
 		if pkg, err = currentKernelPackage(ctx); err != nil {
-			return nil, err
+			cached := cachedKernel(cacheDir)
+			if cached == "" {
+				return nil, err
+			}
+			log.Warnf("%v; using the cached %s", err, cached)
+			pkg = cached
 		}
 	}
 	dir := filepath.Join(cacheDir, "guest", pkg)
@@ -69,6 +74,16 @@ func currentKernelPackage(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("apt-cache knows no kernel behind %s (run apt-get update)", kernelMeta)
 	}
 	return string(m[1]), nil
+}
+
+// cachedKernel names the newest kernel package in the cache, if any, so
+// that a machine without apt lists still boots what it fetched before.
+func cachedKernel(cacheDir string) string {
+	dirs, _ := filepath.Glob(filepath.Join(cacheDir, "guest", "linux-image-*"))
+	if len(dirs) == 0 {
+		return ""
+	}
+	return filepath.Base(dirs[len(dirs)-1])
 }
 
 // loadKernel finds a kernel unpacked before in dir.

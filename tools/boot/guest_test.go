@@ -1,0 +1,134 @@
+package boot
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ukkv/ukkv/tools/kvproto"
+	"github.com/ukkv/ukkv/tools/variant"
+)
+
+// serves checks the guest's server through the TAP: sets and gets,
+// garbage that must not break it, and a good request after.
+func serves(t *testing.T, g *Guest) {
+	t.Helper()
+	c, err := kvproto.Dial(g.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for i := 0; i < 20; i++ {
+		key, val := fmt.Sprintf("key-%d", i), bytes.Repeat([]byte{byte('a' + i)}, 10+i*50)
+		if err := c.Set(key, val, uint32(i)); err != nil {
+			t.Fatalf("set %s through %s: %v", key, g.Net.Tap, err)
+		}
+		items, err := c.Get(key)
+		if err != nil {
+			t.Fatalf("get %s: %v", key, err)
+		}
+		if it, ok := items[key]; !ok || !bytes.Equal(it.Value, val) || it.Flags != uint32(i) {
+			t.Fatalf("get %s: %+v, want %d bytes with flags %d", key, items[key], len(val), i)
+		}
+	}
+	if items, err := c.Get("absent"); err != nil || len(items) != 0 {
+		t.Fatalf("get of a missing key: %v %v", items, err)
+	}
+	for _, junk := range [][]byte{{}, {1}, {0, 1, 0, 0}, []byte("\x00\x01\x00\x00\x00\x01\x00\x00bogus command\r\n"),
+		bytes.Repeat([]byte{0xff}, 1400), []byte("\x00\x02\x00\x00\x00\x01\x00\x00set k 0 0 99999\r\nshort\r\n")} {
+		if err := c.SendRaw(junk); err != nil {
+			t.Fatal(err)
+		}
+	}
+	items, err := c.Get("key-3")
+	if err != nil || len(items) != 1 {
+		t.Fatalf("get after garbage datagrams: %v %v", items, err)
+	}
+}
+
+func TestLinuxGuestServesThroughTap(t *testing.T) {
+	needHost(t)
+	for _, v := range variant.OfKind(variant.LinuxGuest) {
+		t.Run(v.Name, func(t *testing.T) {
+			g := bootImage(t, context.Background(), imageOf(t, v.Name))
+			serves(t, g)
+			left := leftoversOf(g)
+			if err := g.Stop(); err != nil {
+				t.Fatal(err)
+			}
+			left.assertGone(t)
+		})
+	}
+}
+
+func TestUnikraftVariantsServeThroughTap(t *testing.T) {
+	needHost(t)
+	for _, v := range variant.OfKind(variant.Unikraft) {
+		t.Run(v.Name, func(t *testing.T) {
+			g := bootImage(t, context.Background(), imageOf(t, v.Name))
+			serves(t, g)
+			left := leftoversOf(g)
+			if err := g.Stop(); err != nil {
+				t.Fatal(err)
+			}
+			left.assertGone(t)
+		})
+	}
+}
+
+// crashes boots linux-single, kills one of its processes and expects a
+// clear error naming it and a clean host.
+func TestCrashMidRunIsReportedAndCleanedUp(t *testing.T) {
+	needHost(t)
+	for _, victim := range []string{"QEMU", "testpmd"} {
+		t.Run(victim, func(t *testing.T) {
+			g := bootImage(t, context.Background(), imageOf(t, "linux-single"))
+			left := leftoversOf(g)
+			pid := left.pids[0]
+			if victim == "testpmd" {
+				pid = left.pids[1]
+			}
+			if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			err := g.Wait(ctx)
+			if err == nil || !strings.Contains(err.Error(), victim+" ended") {
+				t.Fatalf("Wait after killing %s: %v", victim, err)
+			}
+			left.assertGone(t)
+		})
+	}
+}
+
+func TestCancelTearsDown(t *testing.T) {
+	needHost(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	g := bootImage(t, ctx, imageOf(t, "linux-single"))
+	left := leftoversOf(g)
+	cancel()
+	select {
+	case <-g.stopped:
+	case <-time.After(30 * time.Second):
+		t.Fatal("no teardown 30s after cancel")
+	}
+	left.assertGone(t)
+}
+
+func TestReadyTimeoutNamesConsole(t *testing.T) {
+	needHost(t)
+	img, err := FloorImage(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	img.ReadyLine = "a line the floor kernel never prints"
+	_, err = Start(context.Background(), Options{Image: img, Accel: accel(t), MemoryMiB: 32, ReadyTimeout: 3 * time.Second})
+	if err == nil || !strings.Contains(err.Error(), "within 3s") || !strings.Contains(err.Error(), "ukkv floor ready") {
+		t.Fatalf("want a timeout quoting the console, got %v", err)
+	}
+}

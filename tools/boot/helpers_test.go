@@ -1,0 +1,115 @@
+package boot
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ukkv/ukkv/tools/build"
+	"github.com/ukkv/ukkv/tools/qemu"
+	"github.com/ukkv/ukkv/tools/sources"
+	"github.com/ukkv/ukkv/tools/variant"
+)
+
+// needHost skips unless the test can run guests here: root (testpmd,
+// TAP devices), QEMU and testpmd.
+func needHost(t *testing.T) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root (DPDK, TAP devices): run `make test` as root")
+	}
+	for bin, pkg := range map[string]string{"qemu-system-x86_64": "qemu-system-x86", "dpdk-testpmd": "dpdk-dev", "ip": "iproute2"} {
+		if _, err := exec.LookPath(bin); err != nil {
+			t.Skipf("%s missing: install the Debian package %s (make deps)", bin, pkg)
+		}
+	}
+}
+
+// imageOf returns a variant's image or skips naming what to build.
+func imageOf(t *testing.T, name string) *Image {
+	t.Helper()
+	repo, err := build.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache, err := sources.DefaultDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := variant.Lookup(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := ImageFor(context.Background(), repo, cache, v)
+	if err != nil {
+		if strings.Contains(err.Error(), "run `") {
+			t.Skipf("%s cannot boot yet: %v", name, err)
+		}
+		t.Fatal(err)
+	}
+	return img
+}
+
+// accel is the accelerator this machine runs guests on.
+func accel(t *testing.T) qemu.Accel {
+	t.Helper()
+	cache, err := sources.DefaultDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := qemu.ChooseAccel(context.Background(), cache)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v.Accel
+}
+
+// boot starts img with testpmd and stops it at the end of the test.
+func bootImage(t *testing.T, ctx context.Context, img *Image) *Guest {
+	t.Helper()
+	g, err := Start(ctx, Options{Image: img, Accel: accel(t), MemoryMiB: DefaultMemoryMiB,
+		Server: []string{"--port", "11211"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = g.Stop() })
+	t.Logf("%s ready after %s at %s", img.Name, g.BootTime().Round(time.Millisecond), g.Addr())
+	return g
+}
+
+// leftovers are what a run owns on the host, to check that teardown
+// removed them.
+type leftovers struct {
+	pids    []int
+	dir     string
+	tap     string
+	dpdkDir string
+}
+
+func leftoversOf(g *Guest) leftovers {
+	l := leftovers{dir: g.Net.Dir, tap: g.Net.Tap, dpdkDir: "/var/run/dpdk/" + g.Net.Prefix, pids: []int{g.qemu.Pid()}}
+	if sw, ok := g.backend.(*Switch); ok {
+		l.pids = append(l.pids, sw.sw.Pid())
+	}
+	return l
+}
+
+// assertGone fails for every process, folder or TAP device still there.
+func (l leftovers) assertGone(t *testing.T) {
+	t.Helper()
+	for _, pid := range l.pids {
+		if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
+			t.Errorf("process %d still exists after teardown", pid)
+		}
+	}
+	for _, path := range []string{l.dir, l.dpdkDir, "/sys/class/net/" + l.tap} {
+		if _, err := os.Stat(path); err == nil {
+			t.Errorf("%s still exists after teardown", path)
+		}
+	}
+}

@@ -1,0 +1,104 @@
+package boot
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/ukkv/ukkv/tools/build"
+	"github.com/ukkv/ukkv/tools/guest"
+	"github.com/ukkv/ukkv/tools/qemu"
+	"github.com/ukkv/ukkv/tools/variant"
+)
+
+// Image is what QEMU boots for one variant and how it is told its
+// address and server options.
+type Image struct {
+	Name   string
+	Kernel string
+	Initrd string
+	// Files are what the image is made of, for size reports.
+	Files []string
+	// Append builds the kernel command line of a run.
+	Append    func(n *Network, server []string) string
+	LegacyIRQ bool
+	ReadyLine string
+}
+
+// Bytes is the image's size on disk (kernel plus initramfs for Linux).
+func (im *Image) Bytes() (int64, error) {
+	var total int64
+	for _, f := range im.Files {
+		fi, err := os.Stat(f)
+		if err != nil {
+			return 0, fmt.Errorf("image of %s: %w", im.Name, err)
+		}
+		total += fi.Size()
+	}
+	return total, nil
+}
+
+// ImageFor finds or makes the image of a variant: a Unikraft variant's
+// built image, or a Linux guest assembled from the cached Debian kernel
+// and the server program built by `make`.
+func ImageFor(ctx context.Context, repo, cacheDir string, v *variant.Variant) (*Image, error) {
+	switch v.Kind {
+	case variant.Unikraft:
+		return unikraftImage(repo, v)
+	case variant.LinuxGuest:
+		return linuxImage(ctx, repo, cacheDir, v)
+	}
+	return nil, fmt.Errorf("variant %s of kind %s cannot be booted", v.Name, v.Kind)
+}
+
+func unikraftImage(repo string, v *variant.Variant) (*Image, error) {
+	path, err := build.ImagePath(repo, v.Name)
+	if err != nil {
+		return nil, err
+	}
+	return &Image{
+		Name: v.Name, Kernel: path, Files: []string{path}, ReadyLine: v.ReadyLine,
+		// Unikraft's lwIP takes its address as netdev.ip=ADDR/LEN:GATEWAY;
+		// the app's arguments follow "--".
+		Append: func(n *Network, server []string) string {
+			return strings.Join(append([]string{"netdev.ip=" + n.GuestCIDR() + ":" + n.HostIP.String(), "--"}, server...), " ")
+		},
+	}, nil
+}
+
+func linuxImage(ctx context.Context, repo, cacheDir string, v *variant.Variant) (*Image, error) {
+	program := filepath.Join(repo, "bin", v.Program)
+	if _, err := os.Stat(program); err != nil {
+		return nil, fmt.Errorf("%s of variant %s is missing: run `make`", filepath.Join("bin", v.Program), v.Name)
+	}
+	k, err := guest.FetchKernel(ctx, cacheDir)
+	if err != nil {
+		return nil, err
+	}
+	initrd := filepath.Join(build.Dir(repo, v.Name), "initrd.img")
+	if err := guest.WriteInitramfs(initrd, k, guest.Options{Programs: []string{program}}); err != nil {
+		return nil, err
+	}
+	return &Image{
+		Name: v.Name, Kernel: k.Vmlinuz, Initrd: initrd, Files: []string{k.Vmlinuz, initrd},
+		ReadyLine: v.ReadyLine, LegacyIRQ: true,
+		Append: func(n *Network, server []string) string {
+			return guest.KernelArgs(n.GuestCIDR(), v.Program, server)
+		},
+	}, nil
+}
+
+// FloorImage is the guest that halts at once, written into dir: booting
+// it measures QEMU's own share of a boot.
+func FloorImage(dir string) (*Image, error) {
+	path := filepath.Join(dir, "floor.elf")
+	if err := qemu.WriteFloorKernel(path); err != nil {
+		return nil, err
+	}
+	return &Image{
+		Name: "qemu-floor", Kernel: path, Files: []string{path}, ReadyLine: qemu.FloorReadyLine,
+		Append: func(*Network, []string) string { return "" },
+	}, nil
+}

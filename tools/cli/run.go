@@ -1,0 +1,161 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"time"
+
+	log "github.com/sirupsen/logrus"
+	"github.com/spf13/cobra"
+
+	"github.com/ukkv/ukkv/tools/boot"
+	"github.com/ukkv/ukkv/tools/build"
+	"github.com/ukkv/ukkv/tools/dpdk"
+	"github.com/ukkv/ukkv/tools/qemu"
+	"github.com/ukkv/ukkv/tools/sources"
+	"github.com/ukkv/ukkv/tools/variant"
+)
+
+// serverFlags are the KV server's options, passed into the guest.
+type serverFlags struct {
+	port, capacity, preload, valueSize, batch int
+}
+
+func (f *serverFlags) register(cmd *cobra.Command) {
+	cmd.Flags().IntVar(&f.port, "port", 11211, "UDP port of the server in the guest")
+	cmd.Flags().IntVar(&f.capacity, "capacity", 0, "key capacity of the server (0: its default)")
+	cmd.Flags().IntVar(&f.preload, "preload", 0, "keys preloaded at start")
+	cmd.Flags().IntVar(&f.valueSize, "value-size", 0, "value size of preloaded keys (0: the server's default)")
+	cmd.Flags().IntVar(&f.batch, "batch", 0, "batch/burst size of batching variants (0: their default)")
+}
+
+// args is the server's command line; options left at 0 are not passed.
+func (f *serverFlags) args() []string {
+	args := []string{"--port", strconv.Itoa(f.port)}
+	for _, o := range []struct {
+		name string
+		v    int
+	}{{"--capacity", f.capacity}, {"--preload", f.preload}, {"--value-size", f.valueSize}, {"--batch", f.batch}} {
+		if o.v > 0 {
+			args = append(args, o.name, strconv.Itoa(o.v))
+		}
+	}
+	return args
+}
+
+// bootEnv is what every boot of a command shares.
+type bootEnv struct {
+	repo, cache string
+	accel       qemu.Verdict
+}
+
+// newBootEnv finds the repository and cache and picks the accelerator.
+func newBootEnv(ctx context.Context) (*bootEnv, error) {
+	repo, err := build.RepoRoot()
+	if err != nil {
+		return nil, err
+	}
+	cache, err := sources.DefaultDir()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := qemu.Binary(); err != nil {
+		return nil, err
+	}
+	v, err := qemu.ChooseAccel(ctx, cache)
+	if err != nil {
+		return nil, err
+	}
+	v.Warn()
+	return &bootEnv{repo: repo, cache: cache, accel: v}, nil
+}
+
+// image looks a variant up by name and finds or makes its image.
+func (e *bootEnv) image(ctx context.Context, name string) (*boot.Image, error) {
+	v, err := variant.Lookup(name)
+	if err != nil {
+		return nil, err
+	}
+	return boot.ImageFor(ctx, e.repo, e.cache, v)
+}
+
+func init() {
+	var (
+		server   serverFlags
+		memory   int
+		subnet   string
+		noSwitch bool
+		timeout  time.Duration
+	)
+	cmd := &cobra.Command{
+		Use:   "run VARIANT",
+		Short: "Boot one variant under QEMU on a DPDK vhost-user port and stream its console",
+		Long: `Boot one variant under QEMU, its NIC on a vhost-user port of dpdk-testpmd,
+which forwards to a TAP device on the host. Prints "ready udp ADDR:PORT" on
+stdout once the guest serves, then streams its console until Ctrl-C. With
+--no-switch the vhost-user socket is left to another DPDK program, whose
+socket path is printed.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			env, err := newBootEnv(ctx)
+			if err != nil {
+				return err
+			}
+			img, err := env.image(ctx, args[0])
+			if err != nil {
+				return err
+			}
+			opts := boot.Options{
+				Image: img, Accel: env.accel.Accel, MemoryMiB: memory, Subnet: subnet,
+				Server: server.args(), Console: os.Stderr, ReadyTimeout: timeout,
+			}
+			if noSwitch {
+				opts.Backend = announceSocket{External: boot.External{Wait: timeout}, out: cmd.OutOrStdout()}
+			} else if _, err := dpdk.Binary(); err != nil {
+				return err
+			}
+			return run(ctx, cmd.OutOrStdout(), opts)
+		},
+	}
+	server.register(cmd)
+	cmd.Flags().IntVarP(&memory, "memory", "m", boot.DefaultMemoryMiB, "guest memory in MiB")
+	cmd.Flags().StringVar(&subnet, "subnet", "", "the run's /24 (host .1, guest .2); default: a free one in 10.200-249.x.0")
+	cmd.Flags().BoolVar(&noSwitch, "no-switch", false, "start no testpmd; another program owns the vhost-user socket")
+	cmd.Flags().DurationVar(&timeout, "timeout", boot.DefaultReadyTimeout, "how long to wait for the guest's ready line")
+	root.AddCommand(cmd)
+}
+
+// run boots, announces the guest and waits for Ctrl-C or a crash.
+func run(ctx context.Context, out io.Writer, opts boot.Options) error {
+	g, err := boot.Start(ctx, opts)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "ready udp %s\n", g.Addr())
+	fmt.Fprintf(out, "try: memcaslap --udp -s %s\n", g.Addr())
+	log.Infof("%s ready %s after QEMU start (%s); Ctrl-C stops it", opts.Image.Name,
+		g.BootTime().Round(time.Millisecond), g.Accel)
+	if err := g.Wait(ctx); err != nil {
+		return fmt.Errorf("%s: %w; everything it started is stopped and removed", opts.Image.Name, err)
+	}
+	if ctx.Err() != nil {
+		return fmt.Errorf("interrupted: %s stopped, its processes, sockets, TAP and files removed (%w)", opts.Image.Name, ctx.Err())
+	}
+	return nil
+}
+
+// announceSocket prints the vhost-user socket path before waiting for
+// its owner to create it: the owner needs it to start.
+type announceSocket struct {
+	boot.External
+	out io.Writer
+}
+
+func (a announceSocket) Start(ctx context.Context, n *boot.Network) error {
+	fmt.Fprintf(a.out, "vhost-user socket %s guest %s mac %s\n", n.Socket, n.GuestIP, n.MAC)
+	return a.External.Start(ctx, n)
+}
