@@ -1,0 +1,246 @@
+package build
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ukkv/ukkv/tools/kraftfile"
+	"github.com/ukkv/ukkv/tools/render"
+	"github.com/ukkv/ukkv/tools/sources"
+	"github.com/ukkv/ukkv/tools/variant"
+)
+
+// repoRoot is the repository, seen from this package's folder.
+const repoRoot = "../.."
+
+// newRoot makes a repository root in a temporary folder: the app sources
+// of the real one and freshly rendered app folders, so tests can break
+// them freely.
+func newRoot(t *testing.T) string {
+	t.Helper()
+	root := t.TempDir()
+	for _, dir := range []string{"apps/kvstore/core", "apps/kvstore/unikraft"} {
+		entries, err := os.ReadDir(filepath.Join(repoRoot, dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Join(root, dir), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			if e.Type().IsRegular() && isSource(e.Name()) {
+				data, err := os.ReadFile(filepath.Join(repoRoot, dir, e.Name()))
+				if err != nil {
+					t.Fatal(err)
+				}
+				writeFile(t, filepath.Join(root, dir, e.Name()), string(data))
+			}
+		}
+	}
+	if err := render.Write(root, variant.OfKind(variant.Unikraft)); err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+func writeFile(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func lookup(t *testing.T, names ...string) []*variant.Variant {
+	t.Helper()
+	vs := make([]*variant.Variant, len(names))
+	for i, name := range names {
+		v, err := variant.Lookup(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vs[i] = v
+	}
+	return vs
+}
+
+func TestDefconfigCollectsTargetCoreAndLibraries(t *testing.T) {
+	kf := &kraftfile.Kraftfile{
+		Name:      "app",
+		Unikraft:  kraftfile.Component{KConfig: map[string]string{"CONFIG_LIBUKNETDEV": "y"}},
+		Libraries: map[string]kraftfile.Component{"lwip": {KConfig: map[string]string{"CONFIG_LIBLWIP": "y"}}},
+		Targets:   []kraftfile.Target{{Plat: "qemu", Arch: "x86_64"}},
+	}
+	got, err := Defconfig(kf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "CONFIG_ARCH_X86_64=y\nCONFIG_KVM_VMM_QEMU=y\nCONFIG_LIBLWIP=y\nCONFIG_LIBUKNETDEV=y\nCONFIG_PLAT_KVM=y\n"
+	if got != want {
+		t.Errorf("defconfig:\n%s\nwant:\n%s", got, want)
+	}
+	kf.Targets[0].Plat = "nosuch"
+	if _, err := Defconfig(kf); err == nil || !strings.Contains(err.Error(), "nosuch") {
+		t.Errorf("unknown platform: %v", err)
+	}
+}
+
+func TestNewBackend(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	if b, err := NewBackend(""); err != nil || b.Name() != "make" {
+		t.Errorf("without kraft on PATH: %v %v, want make", b, err)
+	}
+	standInKraft(t)
+	if b, err := NewBackend(""); err != nil || b.Name() != "kraft" {
+		t.Errorf("with kraft on PATH: %v %v, want kraft", b, err)
+	}
+	if _, err := NewBackend("ninja"); err == nil || !strings.Contains(err.Error(), "kraft, make") {
+		t.Errorf("unknown backend: %v", err)
+	}
+}
+
+// standInKraft puts a `kraft` on PATH that records its arguments and
+// working folder and leaves an image where kraft would.
+func standInKraft(t *testing.T) (argsFile string) {
+	t.Helper()
+	bin := t.TempDir()
+	argsFile = filepath.Join(bin, "args")
+	script := `#!/bin/sh
+printf '%s\n' "$@" >> "` + argsFile + `"
+echo --- >> "` + argsFile + `"
+for app; do :; done
+name=$(sed -n 's/^name: //p' "$app/Kraftfile")
+mkdir -p "$app/.unikraft/build"
+printf 'image of %s\n' "$name" > "$app/.unikraft/build/${name}_qemu-x86_64"
+`
+	writeFile(t, filepath.Join(bin, "kraft"), script)
+	if err := os.Chmod(filepath.Join(bin, "kraft"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	return argsFile
+}
+
+// emptyCache is a source cache with nothing pinned: enough for a backend
+// that never opens the sources.
+func emptyCache(t *testing.T) *sources.Cache {
+	return &sources.Cache{Dir: filepath.Join(t.TempDir(), "cache")}
+}
+
+func TestKraftBackendCommandLineAndNoOpRebuild(t *testing.T) {
+	args := standInKraft(t)
+	root := newRoot(t)
+	cache := emptyCache(t)
+	b, _ := NewBackend("kraft")
+	var progress bytes.Buffer
+	opts := Options{RepoRoot: root, Cache: cache, Backend: b, Jobs: 3, Progress: &progress}
+	results, err := Run(context.Background(), opts, lookup(t, "lwip-socket"))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, progress.String())
+	}
+	app, dir := render.AppDir(root, "lwip-socket"), Dir(root, "lwip-socket")
+	want := strings.Join([]string{"build", "--plat", "qemu", "--arch", "x86_64",
+		"--kraftfile", filepath.Join(dir, "Kraftfile"), "--no-update", "--jobs", "3", app, "---", ""}, "\n")
+	got, _ := os.ReadFile(args)
+	if string(got) != want {
+		t.Errorf("kraft ran with\n%s\nwant\n%s", got, want)
+	}
+	// kraft reads a Kraftfile whose sources are the cache's.
+	kf, err := kraftfile.Load(filepath.Join(dir, "Kraftfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kf.Unikraft.Source != cache.Path("unikraft") || kf.Libraries["lwip"].Source != cache.Path("lib-lwip") {
+		t.Errorf("kraft's Kraftfile points at %q and %q, want the cache", kf.Unikraft.Source, kf.Libraries["lwip"].Source)
+	}
+	if kf.Libraries["lwip"].KConfig["CONFIG_LIBLWIP"] != "y" {
+		t.Errorf("kraft's Kraftfile lost the kconfig: %+v", kf.Libraries["lwip"])
+	}
+	m := results[0].Manifest
+	if m == nil || !results[0].Built || m.Backend != "kraft" || m.Image != "build/lwip-socket/lwip-socket_qemu-x86_64" {
+		t.Fatalf("result %+v manifest %+v", results[0], m)
+	}
+	path, err := ImagePath(root, "lwip-socket")
+	if err != nil || path != filepath.Join(root, m.Image) {
+		t.Errorf("ImagePath: %q, %v", path, err)
+	}
+
+	// Nothing changed: kraft is not run again.
+	results, err = Run(context.Background(), opts, lookup(t, "lwip-socket"))
+	if err != nil || results[0].Built {
+		t.Errorf("second build: built %v, %v", results[0].Built, err)
+	}
+	if again, _ := os.ReadFile(args); string(again) != want {
+		t.Errorf("second build ran kraft again")
+	}
+	// A changed app source is rebuilt.
+	writeFile(t, filepath.Join(root, "apps/kvstore/unikraft/socket.c"), "/* changed */\n")
+	results, err = Run(context.Background(), opts, lookup(t, "lwip-socket"))
+	if err != nil || !results[0].Built {
+		t.Errorf("build after a source change: built %v, %v", results[0].Built, err)
+	}
+}
+
+func TestImagePathRefusesAnImageThatIsNotTheManifests(t *testing.T) {
+	standInKraft(t)
+	root := newRoot(t)
+	b, _ := NewBackend("kraft")
+	opts := Options{RepoRoot: root, Cache: emptyCache(t), Backend: b, Progress: &bytes.Buffer{}}
+	if _, err := ImagePath(root, "raw-uknetdev"); err == nil || !strings.Contains(err.Error(), "ukkv build raw-uknetdev") {
+		t.Errorf("unbuilt variant: %v", err)
+	}
+	if _, err := Run(context.Background(), opts, lookup(t, "raw-uknetdev")); err != nil {
+		t.Fatal(err)
+	}
+	path, err := ImagePath(root, "raw-uknetdev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, path, "tampered\n")
+	if _, err := ImagePath(root, "raw-uknetdev"); err == nil {
+		t.Error("ImagePath accepted an image that does not match its manifest")
+	}
+}
+
+func TestBrokenKraftfileIsRefusedWithoutManifest(t *testing.T) {
+	standInKraft(t)
+	root := newRoot(t)
+	b, _ := NewBackend("kraft")
+	opts := Options{RepoRoot: root, Cache: emptyCache(t), Backend: b, Progress: &bytes.Buffer{}}
+	writeFile(t, filepath.Join(render.AppDir(root, "batched"), "Kraftfile"), "spec: v0.6\nname: batched\ntargets: [qemu]\n")
+	_, err := Run(context.Background(), opts, lookup(t, "batched"))
+	if err == nil || !strings.Contains(err.Error(), "Kraftfile") {
+		t.Fatalf("broken Kraftfile: %v", err)
+	}
+	if _, err := os.Stat(ManifestPath(root, "batched")); !os.IsNotExist(err) {
+		t.Errorf("a refused build left a manifest")
+	}
+}
+
+func TestMissingSourcesAreNamed(t *testing.T) {
+	root := newRoot(t)
+	b, _ := NewBackend("make")
+	cache := &sources.Cache{Dir: filepath.Join(t.TempDir(), "empty"), Sources: sources.Pinned}
+	_, err := Run(context.Background(), Options{RepoRoot: root, Cache: cache, Backend: b, Progress: &bytes.Buffer{}}, lookup(t, "raw-uknetdev"))
+	if err == nil || !strings.Contains(err.Error(), "ukkv sources fetch") || !strings.Contains(err.Error(), "ukkv sources import") {
+		t.Errorf("missing sources: %v", err)
+	}
+	if _, err := os.Stat(Dir(root, "raw-uknetdev")); !os.IsNotExist(err) {
+		t.Errorf("a build without sources made its build folder")
+	}
+}
+
+func TestRepoRootFindsTheModule(t *testing.T) {
+	abs, _ := filepath.Abs(repoRoot)
+	got, err := RepoRoot()
+	if err != nil || got != abs {
+		t.Errorf("RepoRoot from %s: %q, %v, want %s", repoRoot, got, err, abs)
+	}
+	t.Chdir(t.TempDir())
+	if _, err := RepoRoot(); err == nil {
+		t.Error("found a ukkv repository in an empty folder")
+	}
+}
