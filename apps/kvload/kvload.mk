@@ -21,3 +21,19 @@ $(BIN)/kvload: $(KVLOAD_SRCS) $(KVLOAD_CORE) $(KVLOAD_HDRS) | $(BIN)
 		$(KVLOAD_SRCS) $(KVLOAD_CORE) $(KVLOAD_DPDK_LIBS) -lm
 
 .PHONY: check-kvload
+
+# The I/O-free parts (protocol, request table, histogram) against the
+# real KV core, with sanitizers; no DPDK needed.
+KVLOAD_TEST_SRCS := $(KVLOAD_DIR)/tests/kvload_test.c $(KVLOAD_DIR)/proto.c \
+	$(KVLOAD_DIR)/track.c $(KVLOAD_DIR)/hist.c $(KV_CORE_SRCS)
+
+$(KVLOAD_BUILD):
+	mkdir -p $@
+
+$(KVLOAD_BUILD)/kvload_test: $(KVLOAD_TEST_SRCS) $(KVLOAD_HDRS) | $(KVLOAD_BUILD)
+	$(CC) $(KV_SAN_CFLAGS) -I$(KVLOAD_DIR) -o $@ $(KVLOAD_TEST_SRCS)
+
+check-kvload: $(KVLOAD_BUILD)/kvload_test
+	$(KVLOAD_BUILD)/kvload_test
+
+CHECKS += check-kvload

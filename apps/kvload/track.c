@@ -34,16 +34,17 @@ static void lose(struct tracker *t, struct slot *s)
 uint16_t track_take(struct tracker *t, uint64_t now, enum req_op op,
 		    uint32_t key)
 {
-	uint16_t id = t->next++;
+	uint16_t id = TRACK_ID(t->next);
 	struct slot *s = &t->slot[id];
 	struct counts *c = track_counts(t);
 
-	/* 65536 requests outstanding: the oldest has waited long enough */
-	if (s->state == SLOT_OUT) {
-		lose(t, s);
-		if (t->oldest == id)
-			t->oldest++;
+	/* every id is outstanding: the oldest has waited long enough */
+	if (t->next - t->oldest == TRACK_IDS) {
+		if (s->state == SLOT_OUT)
+			lose(t, s);
+		t->oldest++;
 	}
+	t->next++;
 	s->sent = now;
 	s->key = key;
 	s->op = op;
@@ -63,7 +64,7 @@ void track_untake(struct tracker *t, unsigned int n)
 	struct counts *c = track_counts(t);
 
 	while (n--) {
-		struct slot *s = &t->slot[--t->next];
+		struct slot *s = &t->slot[TRACK_ID(--t->next)];
 
 		s->state = SLOT_FREE;
 		t->outstanding--;
@@ -78,7 +79,7 @@ void track_untake(struct tracker *t, unsigned int n)
 void track_expire(struct tracker *t, uint64_t now)
 {
 	while (t->oldest != t->next) {
-		struct slot *s = &t->slot[t->oldest];
+		struct slot *s = &t->slot[TRACK_ID(t->oldest)];
 
 		if (s->state == SLOT_OUT) {
 			if (now - s->sent < t->timeout)
@@ -92,7 +93,7 @@ void track_expire(struct tracker *t, uint64_t now)
 void track_expire_all(struct tracker *t)
 {
 	for (; t->oldest != t->next; t->oldest++) {
-		struct slot *s = &t->slot[t->oldest];
+		struct slot *s = &t->slot[TRACK_ID(t->oldest)];
 
 		if (s->state == SLOT_OUT)
 			lose(t, s);

@@ -14,6 +14,7 @@
 #include "proto.h"
 
 #define TRACK_IDS	65536
+#define TRACK_ID(n)	((uint16_t)(n))
 
 /* What one phase (probe and warm-up, or the measured run) saw. */
 struct counts {
@@ -49,8 +50,9 @@ struct slot {
 
 struct tracker {
 	struct slot slot[TRACK_IDS];
-	uint16_t next;		/* id of the next request */
-	uint16_t oldest;	/* no request older than this is outstanding */
+	/* counters of requests taken; an id is a counter's low 16 bits */
+	uint32_t next;		/* the next request */
+	uint32_t oldest;	/* no request older than this is outstanding */
 	uint32_t outstanding;
 	uint64_t timeout;	/* TSC cycles */
 	uint64_t tsc_hz;
