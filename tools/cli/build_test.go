@@ -1,0 +1,51 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/ukkv/ukkv/tools/render"
+	"github.com/ukkv/ukkv/tools/variant"
+)
+
+// execute runs the ukkv command line in-process.
+func execute(args ...string) (string, error) {
+	var out bytes.Buffer
+	root.SetOut(&out)
+	root.SetErr(&out)
+	root.SetArgs(args)
+	err := root.ExecuteContext(context.Background())
+	return out.String(), err
+}
+
+func TestBadInputIsRefusedWithTheValidChoices(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"build", "nosuch"}, []string{`unknown variant "nosuch"`, "raw-uknetdev", "lwip-socket", "batched"}},
+		{[]string{"render", "nosuch"}, []string{`unknown variant "nosuch"`, "raw-uknetdev"}},
+		{[]string{"build", "linux-single"}, []string{"not a Unikraft variant", "raw-uknetdev"}},
+		{[]string{"build", "--backend", "ninja", "batched"}, []string{"unknown backend", "kraft, make"}},
+		{[]string{"sources", "import"}, []string{"nothing to import"}},
+	} {
+		_, err := execute(tc.args...)
+		if err == nil {
+			t.Errorf("ukkv %s: no error", strings.Join(tc.args, " "))
+			continue
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("ukkv %s: %q does not say %q", strings.Join(tc.args, " "), err, w)
+			}
+		}
+	}
+	// The refused render wrote nothing: the committed files still match.
+	for _, v := range variant.OfKind(variant.Unikraft) {
+		if err := render.Check("../..", v); err != nil {
+			t.Error(err)
+		}
+	}
+}
