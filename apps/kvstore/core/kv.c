@@ -16,12 +16,16 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#ifdef KV_HUGEPAGES
+#include <sys/mman.h>
+#endif
 
 #include "kv.h"
 
 #define KV_VERSION		"ukkv-1.0"
 #define KV_HASH_MUL1		0x9e3779b97f4a7c15ULL
 #define KV_HASH_MUL2		0xd6e8feb86659fd93ULL
+#define KV_CACHE_LINE		64
 
 struct kv_item {
 	uint64_t cas;
@@ -31,8 +35,15 @@ struct kv_item {
 	uint8_t data[];		/* key, then value */
 };
 
+/* An allocation and the aligned block used inside it. */
+struct kv_region {
+	void *base;
+	size_t len;
+};
+
 struct kv_store {
 	uint64_t *slots;	/* tag << 32 | item number + 1, 0: empty */
+	struct kv_region slots_mem, items_mem;
 	uint32_t mask;		/* slot count - 1 */
 	uint32_t capacity;
 	uint32_t item_max;
@@ -219,6 +230,51 @@ static enum kv_store_result kv_store_item(struct kv_store *s,
 	return KV_STORED;
 }
 
+/*
+ * Zeroed, aligned memory for the index and the items. Where the build
+ * asks for it (KV_HUGEPAGES, Linux), it is mapped on a huge page boundary
+ * and advised onto huge pages: random lookups then miss the TLB far
+ * less. Either way pages are only backed once touched.
+ */
+#ifdef KV_HUGEPAGES
+#define KV_ALIGN		(2ul << 20)
+#else
+#define KV_ALIGN		KV_CACHE_LINE
+#endif
+
+static void *kv_alloc(struct kv_region *r, size_t size)
+{
+	uintptr_t p;
+
+	r->len = size + KV_ALIGN;
+#ifdef KV_HUGEPAGES
+	r->base = mmap(NULL, r->len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (r->base == MAP_FAILED)
+		r->base = NULL;
+#else
+	r->base = calloc(1, r->len);
+#endif
+	if (!r->base)
+		return NULL;
+	p = ((uintptr_t)r->base + KV_ALIGN - 1) & ~(uintptr_t)(KV_ALIGN - 1);
+#ifdef KV_HUGEPAGES
+	madvise((void *)p, size, MADV_HUGEPAGE);
+#endif
+	return (void *)p;
+}
+
+static void kv_free(struct kv_region *r)
+{
+	if (!r->base)
+		return;
+#ifdef KV_HUGEPAGES
+	munmap(r->base, r->len);
+#else
+	free(r->base);
+#endif
+}
+
 struct kv_store *kv_store_create(const struct kv_config *cfg)
 {
 	struct kv_store *s;
@@ -241,9 +297,12 @@ struct kv_store *kv_store_create(const struct kv_config *cfg)
 	s->seed = cfg->hash_seed;
 	s->next_cas = 1;
 	s->mask = nslots - 1;
-	s->item_stride = (sizeof(struct kv_item) + item_max + 7) & ~(size_t)7;
-	s->slots = calloc(nslots, sizeof(*s->slots));
-	s->items = calloc(cfg->capacity, s->item_stride);
+	/* an item starts a cache line: a small one is a single line */
+	s->item_stride = (sizeof(struct kv_item) + item_max +
+			  KV_CACHE_LINE - 1) & ~(size_t)(KV_CACHE_LINE - 1);
+	s->slots = kv_alloc(&s->slots_mem, (size_t)nslots * sizeof(*s->slots));
+	s->items = kv_alloc(&s->items_mem,
+			    (size_t)cfg->capacity * s->item_stride);
 	s->free_items = calloc(cfg->capacity, sizeof(*s->free_items));
 	if (!s->slots || !s->items || !s->free_items) {
 		kv_store_destroy(s);
@@ -260,8 +319,8 @@ void kv_store_destroy(struct kv_store *s)
 {
 	if (!s)
 		return;
-	free(s->slots);
-	free(s->items);
+	kv_free(&s->slots_mem);
+	kv_free(&s->items_mem);
 	free(s->free_items);
 	free(s);
 }
