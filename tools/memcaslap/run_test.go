@@ -5,9 +5,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
+	"github.com/ukkv/ukkv/tools/kvproto"
 	"github.com/ukkv/ukkv/tools/kvserver"
 	"github.com/ukkv/ukkv/tools/memcaslap"
 )
@@ -44,7 +46,7 @@ func TestMemcaslapAgainstFrontEnds(t *testing.T) {
 			if _, err := os.Stat(path); err != nil {
 				t.Skipf("%s is missing: run `make`", path)
 			}
-			runClean(t, kvserver.FrontEnd(name, path, "--capacity", capacity))
+			runClean(t, kvserver.FrontEnd(name, path, "--capacity", capacity), true)
 		})
 	}
 }
@@ -54,10 +56,12 @@ func TestMemcaslapAgainstMemcached(t *testing.T) {
 	if err != nil {
 		t.Skip("memcached is missing: run `apt-get install memcached`")
 	}
-	runClean(t, kvserver.Memcached(path))
+	runClean(t, kvserver.Memcached(path), false)
 }
 
-func runClean(t *testing.T, spec kvserver.Spec) {
+// runClean runs memcaslap against spec; ours says the server is one of
+// our front ends, whose own counters are checked too.
+func runClean(t *testing.T, spec kvserver.Spec, ours bool) {
 	tool := lookMemcaslap(t)
 	s, err := kvserver.Start(context.Background(), spec)
 	if err != nil {
@@ -72,6 +76,38 @@ func runClean(t *testing.T, spec kvserver.Spec) {
 		t.Fatalf("%s under memcaslap: %v\n%s", spec.Name, err, tail(out))
 	}
 	t.Logf("%s: %d requests in %.1f s, %d get misses", spec.Name, sum.Ops, sum.Seconds, sum.GetMisses)
+	if ours {
+		checkServerCounts(t, s.Addr, options(s.Addr), sum)
+	}
+}
+
+// checkServerCounts compares memcaslap's view with our server's own
+// counters: the server must have answered every request it got without
+// error or drop, and got all that memcaslap sent but the last one of
+// each client, which may still be in flight when the run ends.
+func checkServerCounts(t *testing.T, addr string, o memcaslap.Options, sum memcaslap.Summary) {
+	c, err := kvproto.Dial(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	stats, err := c.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := map[string]uint64{}
+	for _, name := range []string{"cmd_get", "cmd_set", "errors", "dropped", "amp_refused"} {
+		if n[name], err = strconv.ParseUint(stats[name], 10, 64); err != nil {
+			t.Fatalf("stat %s = %q: %v", name, stats[name], err)
+		}
+	}
+	if n["errors"]+n["dropped"]+n["amp_refused"] != 0 {
+		t.Errorf("server counted errors %d, dropped %d, amp_refused %d", n["errors"], n["dropped"], n["amp_refused"])
+	}
+	served := n["cmd_get"] + n["cmd_set"]
+	if served > sum.Ops || sum.Ops-served > uint64(o.Concurrency) {
+		t.Errorf("server got %d requests, memcaslap sent %d with %d clients", served, sum.Ops, o.Concurrency)
+	}
 }
 
 // tail keeps failure messages short: error replies can fill megabytes.
