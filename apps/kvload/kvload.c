@@ -613,8 +613,11 @@ static int probe_server(struct kvload *k)
 		track_expire(k->t, now);
 		rte_delay_us_sleep(SETUP_NAP_US);
 	}
-	if (k->t->warm.replies)
+	if (k->t->warm.replies) {
+		/* probes sent before the server listened hold the window */
+		track_expire_all(k->t);
 		return 0;
+	}
 	fprintf(stderr,
 		"kvload: no right reply to %s key:0 in %gs (%" PRIu64
 		" replies judged wrong, %" PRIu64 " malformed)\n",

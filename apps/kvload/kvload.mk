@@ -11,8 +11,7 @@ KVLOAD_HDRS  := $(wildcard $(KVLOAD_DIR)/*.h) $(KV_CORE_HDRS) $(KV_CORE)/pkt.h
 # x86-64 machine DPDK supports has.
 KVLOAD_DPDK_CFLAGS = $(shell pkg-config --cflags libdpdk)
 KVLOAD_DPDK_LIBS   = $(shell pkg-config --libs libdpdk)
-# DPDK's headers do not build with -Wextra's unused-parameter warnings.
-KVLOAD_CFLAGS := $(CFLAGS) -Wno-unused-parameter -I$(KV_CORE) -I$(KVLOAD_DIR)
+KVLOAD_CFLAGS := $(CFLAGS) -I$(KV_CORE) -I$(KVLOAD_DIR)
 
 PROGRAMS += $(BIN)/kvload
 
