@@ -244,10 +244,9 @@ func TestAgainstLinuxSingleThroughTap(t *testing.T) {
 
 func TestEchoCeilingOnRingLoopback(t *testing.T) {
 	bin := needDPDK(t)
-	c := validConfig()
+	c := RingCeiling(validConfig())
 	c.Binary = bin
 	c.Prefix = "kvl" + randomHex(4)
-	c.Echo = true
 	c.Window = 32
 	c.Duration, c.Warmup = 300*time.Millisecond, 0
 	r, err := Measure(context.Background(), c, nil)
@@ -272,5 +271,33 @@ func TestKvloadRefusesContradictoryLoop(t *testing.T) {
 	os.RemoveAll("/var/run/dpdk/" + c.Prefix)
 	if err == nil || !strings.Contains(string(out), "exclude each other") {
 		t.Errorf("kvload with --window and --rate: %v\n%s", err, out)
+	}
+}
+
+func TestMacswapCeilingOverVhostUser(t *testing.T) {
+	bin := needDPDK(t)
+	if _, err := exec.LookPath("dpdk-testpmd"); err != nil {
+		t.Skip("dpdk-testpmd is missing: install the Debian package dpdk-dev (make deps)")
+	}
+	c := validConfig()
+	c.Binary = bin
+	c.Prefix = "kvl" + randomHex(4)
+	c.Window = 32
+	c.Duration, c.Warmup = 500*time.Millisecond, 100*time.Millisecond
+	c.LinkTimeout = 30 * time.Second
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	r, err := MacswapCeiling(ctx, c, func(l string) { t.Log(l) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Mode != "echo" || r.Replies == 0 || !r.Balanced() || r.Lost+r.Wrong+r.Malformed != 0 {
+		t.Errorf("macswap ceiling: %+v", r)
+	}
+	checkLatency(t, r)
+	for _, p := range []string{c.Prefix, c.Prefix + "-macswap"} {
+		if _, err := os.Stat("/var/run/dpdk/" + p); !os.IsNotExist(err) {
+			t.Errorf("DPDK run folder of %s left behind (%v)", p, err)
+		}
 	}
 }
