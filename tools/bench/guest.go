@@ -1,0 +1,119 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/ukkv/ukkv/tools/boot"
+	"github.com/ukkv/ukkv/tools/kvload"
+	"github.com/ukkv/ukkv/tools/qemu"
+	"github.com/ukkv/ukkv/tools/variant"
+)
+
+// guestPort is the UDP port of the server in a guest; the guest has its
+// own address, so no other run can collide with it.
+const guestPort = 11211
+
+// Guests boots the guest rows under QEMU with kvload as the vhost-user
+// backend of the guest's NIC: no switch between them.
+type Guests struct {
+	Repo, Cache  string
+	Accel        qemu.Accel
+	ReadyTimeout time.Duration
+}
+
+// prepare finds or makes a guest row's image; a missing one skips it.
+func (gs *Guests) prepare(ctx context.Context, kvloadBin string, row Row) (Target, error) {
+	v, err := variant.Lookup(row.Variant)
+	if err != nil {
+		return nil, Skipf("the variant registry has no %s yet, so there is no guest image for it", row.Variant)
+	}
+	img, err := boot.ImageFor(ctx, gs.Repo, gs.Cache, v)
+	if err != nil {
+		if v.Kind == variant.Unikraft {
+			return nil, Skipf("%v (get the Unikraft sources with `ukkv sources fetch` or `ukkv sources import`, then `ukkv build %s`)", err, v.Name)
+		}
+		return nil, Skipf("%v", err)
+	}
+	return &guestTarget{gs: gs, img: img, kvloadBin: kvloadBin}, nil
+}
+
+// guestTarget boots a fresh guest for every run: kvload owns the
+// vhost-user socket, and QEMU cannot reconnect to a restarted backend,
+// so the guest's life is one run of kvload.
+type guestTarget struct {
+	gs        *Guests
+	img       *boot.Image
+	kvloadBin string
+}
+
+// Measure boots the guest on kvload's port and waits for kvload's result.
+func (t *guestTarget) Measure(ctx context.Context, w Workload, progress func(string)) (Measurement, error) {
+	lb := &loadBackend{cfg: loadConfig(t.kvloadBin, w, ""), progress: progress, linkWait: t.gs.ReadyTimeout}
+	g, err := boot.Start(ctx, boot.Options{
+		Image: t.img, Accel: t.gs.Accel, Backend: lb,
+		Server: serverArgs(w, strconv.Itoa(guestPort)), ReadyTimeout: t.gs.ReadyTimeout,
+	})
+	if err != nil {
+		return Measurement{}, err
+	}
+	res, err := lb.gen.Wait(ctx)
+	if stopErr := g.Stop(); stopErr != nil {
+		err = errors.Join(err, stopErr)
+	}
+	if err != nil {
+		return Measurement{}, fmt.Errorf("kvload against %s: %w", t.img.Name, err)
+	}
+	return measurement(res), nil
+}
+
+// Stop has nothing to do: each run tears its guest down.
+func (t *guestTarget) Stop() error { return nil }
+
+// loadBackend is kvload as the boot package's DPDK side: it creates the
+// vhost-user socket QEMU connects to and sends to the guest's address.
+type loadBackend struct {
+	cfg      kvload.Config
+	progress func(string)
+	linkWait time.Duration
+	gen      *kvload.Generator
+}
+
+// Start starts kvload on the run's socket, names and addresses, and
+// returns once the socket exists.
+func (b *loadBackend) Start(ctx context.Context, n *boot.Network) error {
+	b.cfg.Prefix = n.Prefix
+	b.cfg.Port = "net_vhost0,iface=" + n.Socket
+	b.cfg.SrcIP, b.cfg.DstIP, b.cfg.DstMAC = n.HostIP, n.GuestIP, n.MAC
+	b.cfg.DstPort = guestPort
+	// kvload waits for the link while the guest boots
+	b.cfg.LinkTimeout = b.linkWait
+	var err error
+	if b.gen, err = kvload.Start(b.cfg, b.progress); err != nil {
+		return err
+	}
+	return boot.External{Wait: b.linkWait}.Start(ctx, n)
+}
+
+// Done is closed when kvload has ended.
+func (b *loadBackend) Done() <-chan struct{} { return b.gen.Done() }
+
+// Err says why kvload ended before the guest was ready.
+func (b *loadBackend) Err() error {
+	_, err := b.gen.Wait(context.Background())
+	if err == nil {
+		err = errors.New("it finished its run")
+	}
+	return fmt.Errorf("kvload ended before the guest was ready: %w", err)
+}
+
+// Stop ends kvload if it still runs.
+func (b *loadBackend) Stop() error {
+	if b.gen != nil {
+		b.gen.Stop()
+	}
+	return nil
+}

@@ -1,0 +1,85 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/ukkv/ukkv/tools/boot"
+	"github.com/ukkv/ukkv/tools/kvload"
+	"github.com/ukkv/ukkv/tools/kvserver"
+)
+
+// metal is a host-native row: our Linux front end as a host process,
+// reached by kvload through a TAP device of its own for each run.
+type metal struct {
+	kvloadBin string
+	server    *kvserver.Server
+	port      int
+}
+
+// startMetal starts the row's front end on every address of the host,
+// so that it serves each run's TAP device whatever its address.
+func startMetal(ctx context.Context, repo, kvloadBin string, row Row, w Workload) (Target, error) {
+	prog := filepath.Join(repo, "bin", row.Program)
+	if _, err := os.Stat(prog); err != nil {
+		return nil, Skipf("%s is missing: run `make`", filepath.Join("bin", row.Program))
+	}
+	spec := kvserver.Spec{
+		Name: row.Name, Path: prog,
+		Args: func(port string) []string { return append([]string{"--addr", "0.0.0.0"}, serverArgs(w, port)...) },
+		// readiness by a version request on loopback: the ready line
+		// names 0.0.0.0, not the loopback address kvserver expects
+		ReadyLine: false,
+	}
+	s, err := kvserver.Start(ctx, spec)
+	if err != nil {
+		return nil, err
+	}
+	port, err := portOf(s.Addr)
+	if err != nil {
+		return nil, errors.Join(err, s.Stop())
+	}
+	return &metal{kvloadBin: kvloadBin, server: s, port: port}, nil
+}
+
+// Measure runs kvload once over a fresh TAP device: host .1, kvload .2.
+func (m *metal) Measure(ctx context.Context, w Workload, progress func(string)) (Measurement, error) {
+	n, err := boot.NewNetwork("")
+	if err != nil {
+		return Measurement{}, err
+	}
+	defer os.RemoveAll(n.Dir)
+	c := loadConfig(m.kvloadBin, w, n.Prefix)
+	c.Port = kvload.TapPort(n.Tap)
+	c.SrcIP, c.DstIP, c.DstPort = n.GuestIP, n.HostIP, m.port
+	g, err := kvload.Start(c, progress)
+	if err != nil {
+		return Measurement{}, err
+	}
+	if err := kvload.ConfigureTap(ctx, n.Tap, n.HostIP.String()+"/24"); err != nil {
+		g.Stop()
+		return Measurement{}, err
+	}
+	res, err := g.Wait(ctx)
+	if err != nil {
+		return Measurement{}, fmt.Errorf("kvload against %s: %w", m.server.Spec.Name, err)
+	}
+	return measurement(res), nil
+}
+
+// Stop ends the server; an unclean exit is an error.
+func (m *metal) Stop() error { return m.server.Stop() }
+
+// portOf is the port of "HOST:PORT".
+func portOf(addr string) (int, error) {
+	_, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		return 0, fmt.Errorf("address %q: %w", addr, err)
+	}
+	return strconv.Atoi(p)
+}

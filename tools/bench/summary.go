@@ -1,0 +1,260 @@
+package bench
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/ukkv/ukkv/tools/report"
+)
+
+// RowSummary is a row's runs reduced to the figures of the table.
+type RowSummary struct {
+	Throughput Spread // right replies per second
+	P50, P99   float64
+	Lost       uint64
+	Wrong      uint64
+}
+
+// Summary reduces a row's runs: throughput spread, median latencies,
+// lost and wrong replies summed over all runs.
+func (r RowResult) Summary() RowSummary {
+	var tput, p50, p99 []float64
+	var s RowSummary
+	for _, m := range r.Runs {
+		tput = append(tput, m.RepliesPerS)
+		p50 = append(p50, m.P50)
+		p99 = append(p99, m.P99)
+		s.Lost += m.Lost
+		s.Wrong += m.Wrong
+	}
+	s.Throughput = Summarize(tput)
+	s.P50, s.P99 = Summarize(p50).Median, Summarize(p99).Median
+	return s
+}
+
+// Status is "measured", "skipped" or "failed".
+func (r RowResult) Status() string {
+	switch {
+	case r.Failed != nil:
+		return "failed"
+	case r.Skipped != "":
+		return "skipped"
+	}
+	return "measured"
+}
+
+// baseline is the median throughput of a measured row of the outcome,
+// NaN when that row has no runs.
+func (o *Outcome) baseline(name string) float64 {
+	for _, r := range o.Rows {
+		if r.Row.Name == name && len(r.Runs) > 0 {
+			return r.Summary().Throughput.Median
+		}
+	}
+	return math.NaN()
+}
+
+// Ratios relates a throughput to this outcome's linux-single and
+// linux-dpdk guest rows, as the paper does; NaN where a baseline is
+// missing.
+func (o *Outcome) Ratios(requestsPerSecond float64) report.Ratios {
+	return report.Ratios{
+		VsLinuxSingle: requestsPerSecond / o.baseline(baselineSingle),
+		VsLinuxDPDK:   requestsPerSecond / o.baseline(baselineDPDK),
+	}
+}
+
+var summaryColumns = []report.Column{
+	{Name: "row"}, {Name: "setup"}, {Name: "status"}, {Name: "runs"},
+	{Name: "throughput", Unit: "req/s"}, {Name: "min", Unit: "req/s"}, {Name: "max", Unit: "req/s"},
+	{Name: "paper", Unit: "req/s"},
+	{Name: "vs linux-single", Unit: "x"}, {Name: "paper vs linux-single", Unit: "x"},
+	{Name: "vs linux-dpdk", Unit: "x"}, {Name: "paper vs linux-dpdk", Unit: "x"},
+	{Name: "p50", Unit: "µs"}, {Name: "p99", Unit: "µs"},
+	{Name: "lost"}, {Name: "wrong"},
+}
+
+// SummaryTable lays the outcome out like the paper's Table 4, with the
+// paper's figures and ratios beside ours.
+func SummaryTable(o *Outcome, paper *report.Table4, stamp report.Stamp) *report.Table {
+	t := &report.Table{
+		Title:   "Throughput of the KV server, after the paper's Table 4",
+		Stamp:   stamp,
+		Columns: summaryColumns,
+		Notes:   o.notes(),
+	}
+	for _, r := range o.Rows {
+		s := r.Summary()
+		ours := o.Ratios(s.Throughput.Median)
+		pRPS, pRatios := paperFigures(paper, r.Row)
+		t.AddRow(report.Text(r.Row.Name), report.Text(string(r.Row.Setup)), report.Text(r.Status()),
+			report.Int(int64(len(r.Runs))),
+			report.Num(s.Throughput.Median), report.Num(s.Throughput.Min), report.Num(s.Throughput.Max),
+			report.Num(pRPS),
+			report.Num(ours.VsLinuxSingle), report.Num(pRatios.VsLinuxSingle),
+			report.Num(ours.VsLinuxDPDK), report.Num(pRatios.VsLinuxDPDK),
+			report.Num(s.P50), report.Num(s.P99),
+			counts(r, s.Lost), counts(r, s.Wrong))
+	}
+	return t
+}
+
+// counts is a sum over a row's runs, empty for a row without runs.
+func counts(r RowResult, n uint64) report.Cell {
+	if len(r.Runs) == 0 {
+		return report.Text("")
+	}
+	return report.Int(int64(n))
+}
+
+// paperFigures is the paper's throughput and ratios of a row, NaN when
+// the paper has no such row.
+func paperFigures(paper *report.Table4, r Row) (float64, report.Ratios) {
+	nan := math.NaN()
+	if !r.HasPaper() {
+		return nan, report.Ratios{VsLinuxSingle: nan, VsLinuxDPDK: nan}
+	}
+	rps, err := paper.Find(string(r.Setup), r.PaperMode)
+	if err != nil {
+		return nan, report.Ratios{VsLinuxSingle: nan, VsLinuxDPDK: nan}
+	}
+	return rps, paper.Ratios(rps)
+}
+
+// notes say how the figures were taken and what could not be.
+func (o *Outcome) notes() []string {
+	w := o.Workload
+	notes := []string{
+		fmt.Sprintf("throughput: right replies per second, median of %d run(s) of %s after %s of warm-up each, min and max beside; p50/p99: medians over the runs; lost and wrong: sums over the runs", o.Runs, w.Duration, w.Warmup),
+		"workload: " + w.String(),
+		"ratios: to this benchmark's own linux-single and linux-dpdk guest rows (empty when that row was not measured), beside the paper's ratios; compare ratios, not absolute figures: the paper used KVM and a second machine as the client",
+		"paper: Unikraft (EuroSys'21), Table 4, as kept in tools/report/paper/table4.csv",
+	}
+	if o.Accelerator != "" {
+		notes = append(notes, "accelerator: "+o.Accelerator)
+	}
+	notes = append(notes, o.ceilingNote())
+	for _, r := range o.Rows {
+		switch {
+		case r.Skipped != "":
+			notes = append(notes, fmt.Sprintf("%s skipped: %s", r.Row.Name, r.Skipped))
+		case r.Failed != nil:
+			notes = append(notes, fmt.Sprintf("%s failed: %s", r.Row.Name, strings.Join(strings.Fields(r.Failed.Error()), " ")))
+		}
+	}
+	return notes
+}
+
+func (o *Outcome) ceilingNote() string {
+	if o.Ceiling == nil {
+		if o.CeilingErr != nil {
+			return "client ceiling: not measured: " + firstLine(o.CeilingErr.Error())
+		}
+		return "client ceiling: not measured"
+	}
+	return fmt.Sprintf("client ceiling: %s req/s (kvload against a loopback that answers at no cost, same workload); a row near it is limited by the client, not by the server",
+		formatRate(o.Ceiling.RepliesPerS))
+}
+
+// String describes the workload in one line.
+func (w Workload) String() string {
+	dist := "uniform"
+	if w.Zipf > 0 {
+		dist = fmt.Sprintf("zipf %g", w.Zipf)
+	}
+	loop := fmt.Sprintf("closed loop, %d outstanding", w.Window)
+	if w.Rate > 0 {
+		loop = fmt.Sprintf("open loop at %s req/s", formatRate(w.Rate))
+	}
+	return fmt.Sprintf("%g%% GET, %d keys (%s), %d-byte values, %s",
+		w.GetRatio*100, w.Keys, dist, w.ValueSize, loop)
+}
+
+var runColumns = []report.Column{
+	{Name: "row"}, {Name: "run"},
+	{Name: "requests", Unit: "req/s"}, {Name: "replies", Unit: "req/s"},
+	{Name: "p50", Unit: "µs"}, {Name: "p99", Unit: "µs"}, {Name: "p99.9", Unit: "µs"},
+	{Name: "requests sent"}, {Name: "right replies"}, {Name: "lost"}, {Name: "wrong"}, {Name: "malformed"},
+	{Name: "measured", Unit: "s"},
+}
+
+// ceilingRow names the client ceiling's run in the runs table.
+const ceilingRow = "client-ceiling"
+
+// RunsTable has every run of every row, and the client ceiling's.
+func RunsTable(o *Outcome, stamp report.Stamp) *report.Table {
+	t := &report.Table{
+		Title:   "Every run of the throughput benchmark",
+		Stamp:   stamp,
+		Columns: runColumns,
+		Notes:   []string{"workload: " + o.Workload.String(), o.ceilingNote()},
+	}
+	if o.Ceiling != nil {
+		t.AddRow(runCells(ceilingRow, 1, *o.Ceiling)...)
+	}
+	for _, r := range o.Rows {
+		for i, m := range r.Runs {
+			t.AddRow(runCells(r.Row.Name, i+1, m)...)
+		}
+	}
+	return t
+}
+
+func runCells(row string, run int, m Measurement) []report.Cell {
+	return []report.Cell{
+		report.Text(row), report.Int(int64(run)),
+		report.Num(m.RequestsPerS), report.Num(m.RepliesPerS),
+		report.Num(m.P50), report.Num(m.P99), report.Num(m.P999),
+		report.Int(int64(m.Requests)), report.Int(int64(m.Replies)),
+		report.Int(int64(m.Lost)), report.Int(int64(m.Wrong)), report.Int(int64(m.Malformed)),
+		report.Num(m.Seconds),
+	}
+}
+
+// Charts draws the measured rows: throughput beside the paper's on a
+// log scale, and latency. No measured row, no chart.
+func Charts(o *Outcome, paper *report.Table4) []*report.BarChart {
+	tput := &report.BarChart{
+		Name: "throughput", Title: "Throughput, ukkv beside the paper", Unit: "req/s",
+		Horizontal: true, Log: true, Series: []string{"ukkv", "paper"},
+	}
+	lat := &report.BarChart{
+		Name: "latency", Title: "Latency of right replies (median of the runs)", Unit: "µs",
+		Horizontal: true, Log: true, Series: []string{"p50", "p99"},
+	}
+	for _, r := range o.Rows {
+		if len(r.Runs) == 0 {
+			continue
+		}
+		s := r.Summary()
+		paperBar := report.Missing()
+		if rps, _ := paperFigures(paper, r.Row); !math.IsNaN(rps) {
+			paperBar = report.Bar{Value: rps}
+		}
+		ours := report.Bar{Value: s.Throughput.Median, Low: s.Throughput.Min, High: s.Throughput.Max}
+		tput.Groups = append(tput.Groups, report.BarGroup{Label: r.Row.Name, Bars: []report.Bar{ours, paperBar}})
+		lat.Groups = append(lat.Groups, report.BarGroup{Label: r.Row.Name, Bars: []report.Bar{{Value: s.P50}, {Value: s.P99}}})
+	}
+	if len(tput.Groups) == 0 {
+		return nil
+	}
+	return []*report.BarChart{tput, lat}
+}
+
+// Report file names in the results folder.
+const (
+	SummaryBase = "table4"
+	RunsBase    = "runs"
+)
+
+// Write writes the summary with its charts and the runs table into dir
+// and returns the paths written.
+func Write(dir string, o *Outcome, paper *report.Table4, stamp report.Stamp) ([]string, error) {
+	paths, err := report.WriteAll(dir, RunsBase, RunsTable(o, stamp))
+	if err != nil {
+		return nil, err
+	}
+	more, err := report.WriteAll(dir, SummaryBase, SummaryTable(o, paper, stamp), Charts(o, paper)...)
+	return append(paths, more...), err
+}

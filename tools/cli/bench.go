@@ -1,0 +1,177 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	log "github.com/sirupsen/logrus"
+	"github.com/spf13/cobra"
+
+	"github.com/ukkv/ukkv/tools/bench"
+	"github.com/ukkv/ukkv/tools/boot"
+	"github.com/ukkv/ukkv/tools/build"
+	"github.com/ukkv/ukkv/tools/qemu"
+	"github.com/ukkv/ukkv/tools/report"
+	"github.com/ukkv/ukkv/tools/sources"
+)
+
+// benchResultsDir is where `ukkv bench` reports, relative to the repository.
+const benchResultsDir = "results/bench"
+
+func init() {
+	var (
+		runs    int
+		results string
+	)
+	w := bench.DefaultWorkload()
+	cmd := &cobra.Command{
+		Use:   "bench [ROW...]",
+		Short: "Measure requests/s of every row of the paper's Table 4 with the DPDK load generator",
+		Long: `Bench measures the KV server's throughput the way the paper's Table 4 does,
+one row after the other: it starts the row (boots its guest with bin/kvload as
+the vhost-user backend, or starts the host-native front end and reaches it
+through a TAP device), runs kvload --runs times after a warm-up, takes the
+medians and stops the row. The client's own ceiling is measured once, against
+a loopback that answers at no cost. Rows whose prerequisites are missing are
+skipped with the reason. Without ROW, every row runs:
+  ` + strings.Join(bench.RowNames(), ", ") + `
+Writes results/bench/table4.{md,csv,json} (laid out like the paper's table,
+with its figures and ratios beside ours), table4-throughput.svg,
+table4-latency.svg and runs.{md,csv,json} (every run). Needs root.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			rows, err := bench.Select(args)
+			if err != nil {
+				return err
+			}
+			if cmd.Flags().Changed("rate") && !cmd.Flags().Changed("window") {
+				w.Window = 0 // an open loop has no window
+			}
+			if err := w.Validate(); err != nil {
+				return err
+			}
+			return runBench(cmd.Context(), rows, runs, w, results)
+		},
+	}
+	f := cmd.Flags()
+	f.IntVar(&runs, "runs", 3, "measured runs of each row")
+	f.DurationVar(&w.Duration, "duration", w.Duration, "length of each measured run")
+	f.DurationVar(&w.Warmup, "warmup", w.Warmup, "unmeasured load before each run")
+	f.Float64Var(&w.GetRatio, "get-ratio", w.GetRatio, "share of GET requests, 0..1 (the rest are SETs)")
+	f.IntVar(&w.Keys, "keys", w.Keys, "number of keys")
+	f.IntVar(&w.ValueSize, "value-size", w.ValueSize, "bytes of each value")
+	f.Float64Var(&w.Zipf, "zipf", w.Zipf, "Zipf exponent of key popularity (0: uniform)")
+	f.IntVar(&w.Window, "window", w.Window, "closed loop: requests kept outstanding")
+	f.Float64Var(&w.Rate, "rate", w.Rate, "open loop: requests a second (instead of --window)")
+	f.StringVar(&results, "results", "", "report folder (default: "+benchResultsDir+" in the repository)")
+	root.AddCommand(cmd)
+}
+
+// runBench measures the rows and writes the reports; rows that failed
+// make the command fail after the reports are written.
+func runBench(ctx context.Context, rows []bench.Row, runs int, w bench.Workload, results string) error {
+	repo, err := build.RepoRoot()
+	if err != nil {
+		return err
+	}
+	if results == "" {
+		results = filepath.Join(repo, benchResultsDir)
+	}
+	real := &bench.Real{Repo: repo}
+	accel := ""
+	if needsGuests(rows) {
+		if real.Guests, accel, err = guests(ctx, repo); err != nil {
+			real.NoGuests = err.Error()
+			log.Warnf("guest rows will be skipped: %v", err)
+		}
+	}
+	paper, err := report.PaperTable4()
+	if err != nil {
+		return err
+	}
+	out, err := bench.Run(ctx, bench.Options{
+		Rows: rows, Runs: runs, Workload: w, Booter: real, Loader: real,
+		Progress:    bench.NewProgress(os.Stderr, isTerminal(os.Stderr)),
+		Accelerator: accel,
+	})
+	if err != nil {
+		// interrupted: nothing is written, so no report shows a partial bench
+		return err
+	}
+	stamp := report.NewStamp(accelName(real), revisions(ctx, repo))
+	paths, err := bench.Write(results, out, paper, stamp)
+	if err != nil {
+		return err
+	}
+	log.Infof("wrote %s", strings.Join(relativeTo(repo, paths), ", "))
+	return out.Failed()
+}
+
+func needsGuests(rows []bench.Row) bool {
+	for _, r := range rows {
+		if r.Setup != bench.LinuxMetal {
+			return true
+		}
+	}
+	return false
+}
+
+// guests picks the accelerator by a probe boot and returns the guest
+// booter with the accelerator and why it was chosen.
+func guests(ctx context.Context, repo string) (*bench.Guests, string, error) {
+	if _, err := qemu.Binary(); err != nil {
+		return nil, "", err
+	}
+	cache, err := sources.DefaultDir()
+	if err != nil {
+		return nil, "", err
+	}
+	v, err := qemu.ChooseAccel(ctx, cache)
+	if err != nil {
+		return nil, "", err
+	}
+	v.Warn()
+	g := &bench.Guests{Repo: repo, Cache: cache, Accel: v.Accel, ReadyTimeout: boot.DefaultReadyTimeout}
+	return g, fmt.Sprintf("%s (%s)", v.Accel, v.Reason), nil
+}
+
+func accelName(r *bench.Real) string {
+	if r.Guests == nil {
+		return ""
+	}
+	return string(r.Guests.Accel)
+}
+
+// revisions are the pinned Unikraft sources and the project's own commit.
+func revisions(ctx context.Context, repo string) map[string]string {
+	info := map[string]string{}
+	if cache, err := sources.Open(); err == nil {
+		info = cache.Revisions()
+	}
+	out, err := exec.CommandContext(ctx, "git", "-C", repo, "describe", "--always", "--dirty").Output()
+	if err == nil {
+		info["ukkv"] = strings.TrimSpace(string(out))
+	}
+	return info
+}
+
+func relativeTo(dir string, paths []string) []string {
+	rel := make([]string, len(paths))
+	for i, p := range paths {
+		rel[i] = p
+		if r, err := filepath.Rel(dir, p); err == nil && !strings.HasPrefix(r, "..") {
+			rel[i] = r
+		}
+	}
+	return rel
+}
+
+// isTerminal says whether f is a character device such as a terminal,
+// where the progress display can rewrite its live line.
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
