@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ukkv/ukkv/tools/build"
+	"github.com/ukkv/ukkv/tools/kvproto"
 	"github.com/ukkv/ukkv/tools/kvserver"
 	"github.com/ukkv/ukkv/tools/memcaslap"
 	"github.com/ukkv/ukkv/tools/report"
@@ -37,7 +38,8 @@ func init() {
 bin/kvstore-linux-batch and Debian's memcached -U, with the same client settings,
 each server fresh for every run and the servers taken in turn, and writes the
 median, minimum and maximum requests/s to results/loopback/. A run with any error
-reply, drop or timeout fails the whole measurement.`,
+reply, drop or timeout, or whose server counted other requests than memcaslap
+sent, fails the whole measurement.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runLoopback(cmd, o)
@@ -162,12 +164,30 @@ func measureOnce(ctx context.Context, spec kvserver.Spec, tool string, o loopbac
 	}
 	sum, _, runErr := memcaslap.Run(ctx, tool, o.client(s.Addr))
 	if runErr == nil {
-		runErr = sum.Check(1)
+		runErr = checkRun(sum, s.Addr, o.concurrency)
 	}
 	if err := errors.Join(runErr, s.Stop()); err != nil {
 		return 0, err
 	}
 	return sum.TPS, nil
+}
+
+// checkRun refuses a run whose figure would not count: memcaslap saw an
+// error, or the server's counters disagree with memcaslap's.
+func checkRun(sum memcaslap.Summary, addr string, concurrency int) error {
+	if err := sum.Check(1); err != nil {
+		return err
+	}
+	c, err := kvproto.Dial(addr)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	stats, err := c.Stats()
+	if err != nil {
+		return fmt.Errorf("server stats after the run: %w", err)
+	}
+	return sum.CheckServer(stats, concurrency)
 }
 
 func loopbackTable(specs []kvserver.Spec, tps map[string][]float64, o loopbackOptions) *report.Table {
