@@ -73,14 +73,15 @@ static int parse_args(int argc, char *argv[], struct kvfe_opts *o)
 		.value_size = 32,
 		.batch = KVFE_BATCH_DEFAULT,
 	};
-	optind = 1;
+	/* Without kernel parameters before it, the " -- " reaches us too */
+	optind = (argc > 1 && !strcmp(argv[1], "--")) ? 2 : 1;
 	while ((c = getopt_long(argc, argv, "", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			rc = parse_u32("port", optarg, 1, 65535, &port);
 			break;
 		case 'c':
-			rc = parse_u32("capacity", optarg, 1, UINT32_MAX,
+			rc = parse_u32("capacity", optarg, 1, KV_CAPACITY_MAX,
 				       &o->capacity);
 			break;
 		case 'n':
