@@ -76,7 +76,7 @@ func Start(ctx context.Context, opts Options) (*Guest, error) {
 		return nil, err
 	}
 	g := &Guest{Net: n, Image: opts.Image, Accel: opts.Accel, backend: opts.Backend, stopped: make(chan struct{})}
-	log.Infof("%s: run folder %s, DPDK prefix %s, TAP %s, guest %s", opts.Image.Name, n.Dir, n.Prefix, n.Tap, n.GuestIP)
+	log.Debugf("%s: run folder %s, DPDK prefix %s, TAP %s, guest %s", opts.Image.Name, n.Dir, n.Prefix, n.Tap, n.GuestIP)
 	if err := g.start(ctx, opts); err != nil {
 		if stopErr := g.Stop(); stopErr != nil {
 			log.Warn(stopErr)

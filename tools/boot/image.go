@@ -90,6 +90,9 @@ func linuxImage(ctx context.Context, repo, cacheDir string, v *variant.Variant) 
 	}, nil
 }
 
+// FloorName names the floor image in reports.
+const FloorName = "qemu-floor"
+
 // FloorImage is the guest that halts at once, written into dir: booting
 // it measures QEMU's own share of a boot.
 func FloorImage(dir string) (*Image, error) {
@@ -98,7 +101,7 @@ func FloorImage(dir string) (*Image, error) {
 		return nil, err
 	}
 	return &Image{
-		Name: "qemu-floor", Kernel: path, Files: []string{path}, ReadyLine: qemu.FloorReadyLine,
+		Name: FloorName, Kernel: path, Files: []string{path}, ReadyLine: qemu.FloorReadyLine,
 		Append: func(*Network, []string) string { return "" },
 	}, nil
 }
