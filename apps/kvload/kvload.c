@@ -43,6 +43,12 @@
 #define SETUP_NAP_US	200
 #define ARP_EVERY_MS	100
 #define PROBE_EVERY_MS	100
+/*
+ * Request ids are 16 bits: a reply that comes after its id was handed out
+ * again would be taken for the new request's. Keep at most half the ids
+ * in flight within a timeout, so a late reply is seen as late.
+ */
+#define ID_REUSE_GAP	(TRACK_IDS / 2)
 /* open loop: a backlog older than 1/CATCH_UP_DIV s is dropped */
 #define CATCH_UP_DIV	100
 
@@ -248,7 +254,7 @@ static int parse_opt(struct options *o, int opt, const char *arg)
 		rc = parse_double(arg, 1, &o->rate);
 		break;
 	case OPT_WINDOW:
-		rc = parse_u32(arg, 1, TRACK_IDS - 1, &o->window);
+		rc = parse_u32(arg, 1, ID_REUSE_GAP, &o->window);
 		break;
 	case OPT_DURATION:
 		rc = parse_double(arg, 0.001, &o->duration);
@@ -314,6 +320,12 @@ static int parse_args(struct options *o, int argc, char **argv)
 	}
 	if (o->rate == 0 && o->window == 0)
 		o->window = 1;
+	if (o->rate * o->timeout > ID_REUSE_GAP) {
+		o->timeout = ID_REUSE_GAP / o->rate;
+		fprintf(stderr,
+			"kvload: --timeout lowered to %gs: at --rate %g a longer one would reuse request ids within it\n",
+			o->timeout, o->rate);
+	}
 	/* the largest SET must fit one datagram */
 	if (values_init(&v, o->value_size) < 0)
 		return -1;
