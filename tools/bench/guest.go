@@ -34,7 +34,7 @@ func (gs *Guests) prepare(ctx context.Context, kvloadBin string, row Row) (Targe
 	img, err := boot.ImageFor(ctx, gs.Repo, gs.Cache, v)
 	if err != nil {
 		if v.Kind == variant.Unikraft {
-			return nil, Skipf("%v (get the Unikraft sources with `ukkv sources fetch` or `ukkv sources import`, then `ukkv build %s`)", err, v.Name)
+			return nil, Skipf("%v (the build needs the Unikraft sources: `ukkv sources fetch` or `ukkv sources import`)", err)
 		}
 		return nil, Skipf("%v", err)
 	}

@@ -1,8 +1,12 @@
 package bench
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/ukkv/ukkv/tools/report"
@@ -216,11 +220,11 @@ func runCells(row string, run int, m Measurement) []report.Cell {
 // log scale, and latency. No measured row, no chart.
 func Charts(o *Outcome, paper *report.Table4) []*report.BarChart {
 	tput := &report.BarChart{
-		Name: "throughput", Title: "Throughput, ukkv beside the paper", Unit: "req/s",
+		Name: chartNames[0], Title: "Throughput, ukkv beside the paper", Unit: "req/s",
 		Horizontal: true, Log: true, Series: []string{"ukkv", "paper"},
 	}
 	lat := &report.BarChart{
-		Name: "latency", Title: "Latency of right replies (median of the runs)", Unit: "µs",
+		Name: chartNames[1], Title: "Latency of right replies (median of the runs)", Unit: "µs",
 		Horizontal: true, Log: true, Series: []string{"p50", "p99"},
 	}
 	for _, r := range o.Rows {
@@ -255,6 +259,21 @@ func Write(dir string, o *Outcome, paper *report.Table4, stamp report.Stamp) ([]
 	if err != nil {
 		return nil, err
 	}
-	more, err := report.WriteAll(dir, SummaryBase, SummaryTable(o, paper, stamp), Charts(o, paper)...)
-	return append(paths, more...), err
+	charts := Charts(o, paper)
+	more, err := report.WriteAll(dir, SummaryBase, SummaryTable(o, paper, stamp), charts...)
+	if err != nil {
+		return nil, err
+	}
+	if len(charts) == 0 {
+		// a chart of an earlier benchmark must not pass for this one's
+		for _, name := range chartNames {
+			if err := os.Remove(filepath.Join(dir, SummaryBase+"-"+name+".svg")); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return nil, err
+			}
+		}
+	}
+	return append(paths, more...), nil
 }
+
+// chartNames are the Name of each chart Charts draws.
+var chartNames = []string{"throughput", "latency"}
