@@ -34,6 +34,9 @@ warning). Writes results/boottime/ (JSON, CSV, Markdown, SVG).`,
 			if boots < 1 {
 				return fmt.Errorf("-n %d: at least 1", boots)
 			}
+			if err := checkVariants(args); err != nil {
+				return err
+			}
 			ctx := cmd.Context()
 			env, err := newBootEnv(ctx)
 			if err != nil {
@@ -41,6 +44,9 @@ warning). Writes results/boottime/ (JSON, CSV, Markdown, SVG).`,
 			}
 			imgs, err := env.images(ctx, args)
 			if err != nil {
+				return err
+			}
+			if err := env.pickAccel(ctx); err != nil {
 				return err
 			}
 			floor, rows, err := env.measureBoots(ctx, imgs, boots, memory)

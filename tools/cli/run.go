@@ -52,7 +52,7 @@ type bootEnv struct {
 	accel       qemu.Verdict
 }
 
-// newBootEnv finds the repository and cache and picks the accelerator.
+// newBootEnv finds the repository, the cache and QEMU.
 func newBootEnv(ctx context.Context) (*bootEnv, error) {
 	repo, err := build.RepoRoot()
 	if err != nil {
@@ -65,12 +65,28 @@ func newBootEnv(ctx context.Context) (*bootEnv, error) {
 	if _, err := qemu.Binary(); err != nil {
 		return nil, err
 	}
-	v, err := qemu.ChooseAccel(ctx, cache)
+	return &bootEnv{repo: repo, cache: cache}, nil
+}
+
+// pickAccel chooses the accelerator, once the input is known to be good.
+func (e *bootEnv) pickAccel(ctx context.Context) error {
+	v, err := qemu.ChooseAccel(ctx, e.cache)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	v.Warn()
-	return &bootEnv{repo: repo, cache: cache, accel: v}, nil
+	e.accel = v
+	return nil
+}
+
+// checkVariants refuses unknown names before anything starts.
+func checkVariants(names []string) error {
+	for _, name := range names {
+		if _, err := variant.Lookup(name); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // image looks a variant up by name and finds or makes its image.
@@ -100,25 +116,31 @@ stdout once the guest serves, then streams its console until Ctrl-C. With
 socket path is printed.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkVariants(args); err != nil {
+				return err
+			}
 			ctx := cmd.Context()
 			env, err := newBootEnv(ctx)
 			if err != nil {
+				return err
+			}
+			var backend boot.Backend
+			if noSwitch {
+				backend = announceSocket{External: boot.External{Wait: timeout}, out: cmd.OutOrStdout()}
+			} else if _, err := dpdk.Binary(); err != nil {
 				return err
 			}
 			img, err := env.image(ctx, args[0])
 			if err != nil {
 				return err
 			}
-			opts := boot.Options{
-				Image: img, Accel: env.accel.Accel, MemoryMiB: memory, Subnet: subnet,
-				Server: server.args(), Console: os.Stderr, ReadyTimeout: timeout,
-			}
-			if noSwitch {
-				opts.Backend = announceSocket{External: boot.External{Wait: timeout}, out: cmd.OutOrStdout()}
-			} else if _, err := dpdk.Binary(); err != nil {
+			if err := env.pickAccel(ctx); err != nil {
 				return err
 			}
-			return run(ctx, cmd.OutOrStdout(), opts)
+			return run(ctx, cmd.OutOrStdout(), boot.Options{
+				Image: img, Accel: env.accel.Accel, MemoryMiB: memory, Subnet: subnet, Backend: backend,
+				Server: server.args(), Console: os.Stderr, ReadyTimeout: timeout,
+			})
 		},
 	}
 	server.register(cmd)

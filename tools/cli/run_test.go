@@ -1,0 +1,198 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// ukkvBinary builds the ukkv command once for the tests that run it as a
+// separate process (signals, PATH, working folder).
+func ukkvBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "ukkv")
+	out, err := exec.Command("go", "build", "-o", bin, "../cmd/ukkv").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v: %s", err, out)
+	}
+	return bin
+}
+
+// fakeRepo is an empty ukkv repository: nothing built, no programs.
+func fakeRepo(t *testing.T) string {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module github.com/ukkv/ukkv\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// pathWith is a PATH folder holding only the named programs.
+func pathWith(t *testing.T, programs ...string) string {
+	dir := t.TempDir()
+	for _, p := range programs {
+		full, err := exec.LookPath(p)
+		if err != nil {
+			t.Skipf("%s missing: run `make deps`", p)
+		}
+		if err := os.Symlink(full, filepath.Join(dir, p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestRunRefusesBadInput(t *testing.T) {
+	if _, err := exec.LookPath("qemu-system-x86_64"); err != nil {
+		t.Skip("qemu-system-x86_64 missing: install the Debian package qemu-system-x86 (make deps)")
+	}
+	bin := ukkvBinary(t)
+	repo := fakeRepo(t)
+	for _, tc := range []struct {
+		name string
+		args []string
+		path string
+		want string
+	}{
+		{"unknown variant", []string{"run", "nosuch"}, os.Getenv("PATH"), "valid: batched, lwip-socket, raw-uknetdev, linux-batch, linux-single"},
+		{"not built", []string{"run", "raw-uknetdev"}, os.Getenv("PATH"), "not built; run `ukkv build raw-uknetdev`"},
+		{"no server program", []string{"run", "linux-single"}, os.Getenv("PATH"), "bin/kvstore-linux-single of variant linux-single is missing: run `make`"},
+		{"qemu missing", []string{"run", "linux-single"}, t.TempDir(), "qemu-system-x86_64 not found: install the Debian package qemu-system-x86"},
+		{"testpmd missing", []string{"run", "linux-single"}, pathWith(t, "qemu-system-x86_64"), "dpdk-testpmd not found: install the Debian package dpdk-dev"},
+		{"boottime unknown", []string{"boottime", "linux-single", "nosuch"}, os.Getenv("PATH"), "unknown variant"},
+		{"compare bad -n", []string{"compare", "-n", "0"}, os.Getenv("PATH"), "want -n >= 1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cmd := exec.Command(bin, tc.args...)
+			cmd.Dir = repo
+			cmd.Env = append(os.Environ(), "PATH="+tc.path, "UKKV_ACCEL=tcg")
+			out, err := cmd.CombinedOutput()
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+				t.Fatalf("want exit status 1, got %v: %s", err, out)
+			}
+			if !strings.Contains(string(out), tc.want) || strings.Contains(string(out), "level=warn") {
+				t.Errorf("output does not say %q, or warns of more than the error:\n%s", tc.want, out)
+			}
+		})
+	}
+	if entries, _ := os.ReadDir(repo); len(entries) != 1 {
+		t.Errorf("refused runs left files in the repository: %v", entries)
+	}
+}
+
+func TestRunRefusesSubnetInUse(t *testing.T) {
+	needGuestHost(t)
+	cmd := exec.Command(ukkvBinary(t), "run", "linux-single", "--subnet", "127.0.0.0/24")
+	cmd.Env = append(os.Environ(), "UKKV_ACCEL=tcg")
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "subnet 127.0.0.0/24 already in use") {
+		t.Fatalf("want a refusal of the subnet, got %v:\n%s", err, out)
+	}
+}
+
+// needGuestHost skips unless linux-single can boot here.
+func needGuestHost(t *testing.T) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root (DPDK, TAP devices): run `make test` as root")
+	}
+	for bin, pkg := range map[string]string{"qemu-system-x86_64": "qemu-system-x86", "dpdk-testpmd": "dpdk-dev"} {
+		if _, err := exec.LookPath(bin); err != nil {
+			t.Skipf("%s missing: install the Debian package %s (make deps)", bin, pkg)
+		}
+	}
+	if _, err := os.Stat("../../bin/kvstore-linux-single"); err != nil {
+		t.Skip("bin/kvstore-linux-single missing: run `make`")
+	}
+}
+
+var runNames = regexp.MustCompile(`run folder (\S+), DPDK prefix (\S+), TAP (\S+),`)
+
+// TestRunStopsCleanlyOnSIGINT runs `ukkv run linux-single` as a user
+// would, interrupts it once the guest serves, and checks it says so and
+// leaves no process, folder, DPDK file or TAP device.
+func TestRunStopsCleanlyOnSIGINT(t *testing.T) {
+	needGuestHost(t)
+	cmd := exec.Command(ukkvBinary(t), "-v", "run", "linux-single")
+	cmd.Dir = "../.."
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	ready := make(chan string, 1)
+	go func() {
+		s := bufio.NewScanner(stdout)
+		for s.Scan() {
+			if strings.HasPrefix(s.Text(), "ready udp ") {
+				ready <- s.Text()
+			}
+		}
+		close(ready)
+	}()
+	select {
+	case line, ok := <-ready:
+		if !ok {
+			t.Fatalf("ukkv run ended before ready:\n%s", stderr.String())
+		}
+		t.Log(line)
+	case <-time.After(3 * time.Minute):
+		t.Fatalf("no ready line after 3 minutes:\n%s", stderr.String())
+	}
+	m := runNames.FindStringSubmatch(stderr.String())
+	if m == nil {
+		t.Fatalf("run names not logged:\n%s", stderr.String())
+	}
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err = <-done:
+	case <-time.After(time.Minute):
+		t.Fatal("ukkv run still running a minute after SIGINT")
+	}
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 130 {
+		t.Errorf("want exit status 130 after SIGINT, got %v", err)
+	}
+	if !strings.Contains(stderr.String(), "interrupted: linux-single stopped") {
+		t.Errorf("no clear message after SIGINT:\n%s", stderr.String())
+	}
+	dir, prefix, tap := m[1], m[2], m[3]
+	for _, path := range []string{dir, "/var/run/dpdk/" + prefix, "/sys/class/net/" + tap} {
+		if _, err := os.Stat(path); err == nil {
+			t.Errorf("%s left after SIGINT", path)
+		}
+	}
+	if pids := processesMentioning(dir); len(pids) > 0 {
+		t.Errorf("processes of the run left after SIGINT: %v", pids)
+	}
+}
+
+// processesMentioning lists processes whose command line holds s.
+func processesMentioning(s string) []string {
+	var pids []string
+	cmdlines, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+	for _, c := range cmdlines {
+		if data, err := os.ReadFile(c); err == nil && bytes.Contains(data, []byte(s)) {
+			pids = append(pids, filepath.Base(filepath.Dir(c)))
+		}
+	}
+	return pids
+}
