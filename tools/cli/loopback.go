@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -14,6 +13,7 @@ import (
 	log "github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 
+	"github.com/ukkv/ukkv/tools/bench"
 	"github.com/ukkv/ukkv/tools/build"
 	"github.com/ukkv/ukkv/tools/kvproto"
 	"github.com/ukkv/ukkv/tools/kvserver"
@@ -198,11 +198,11 @@ func loopbackTable(specs []kvserver.Spec, tps map[string][]float64, o loopbackOp
 			{Name: "max", Unit: "requests/s"}, {Name: "vs memcached", Unit: "x"}, {Name: "runs"},
 		},
 	}
-	yardstick := median(tps["memcached"])
+	yardstick := bench.Summarize(tps["memcached"]).Median
 	for _, spec := range specs {
-		r := tps[spec.Name]
-		t.AddRow(report.Text(spec.Name), report.Num(median(r)), report.Num(slices.Min(r)),
-			report.Num(slices.Max(r)), report.Num(median(r)/yardstick), report.Int(int64(len(r))))
+		r := bench.Summarize(tps[spec.Name])
+		t.AddRow(report.Text(spec.Name), report.Num(r.Median), report.Num(r.Min),
+			report.Num(r.Max), report.Num(r.Median/yardstick), report.Int(int64(len(tps[spec.Name]))))
 	}
 	t.Notes = append(t.Notes, fmt.Sprintf("client: memcaslap %s (default workload: 90%% get, 10%% set of new keys, 64-byte keys, 1024-byte values)",
 		strings.Join(o.client("127.0.0.1:PORT").Args(), " ")))
@@ -216,9 +216,9 @@ func loopbackTable(specs []kvserver.Spec, tps map[string][]float64, o loopbackOp
 func loopbackChart(specs []kvserver.Spec, tps map[string][]float64) *report.BarChart {
 	c := &report.BarChart{Title: "Loopback requests/s (median, min-max)", Unit: "requests/s", Horizontal: true}
 	for _, spec := range specs {
-		r := tps[spec.Name]
+		r := bench.Summarize(tps[spec.Name])
 		c.Groups = append(c.Groups, report.BarGroup{Label: spec.Name,
-			Bars: []report.Bar{{Value: median(r), Low: slices.Min(r), High: slices.Max(r)}}})
+			Bars: []report.Bar{{Value: r.Median, Low: r.Min, High: r.Max}}})
 	}
 	return c
 }
@@ -237,11 +237,5 @@ func toolVersions(memcaslapPath, memcachedPath string) map[string]string {
 	return info
 }
 
-func median(xs []float64) float64 {
-	s := slices.Sorted(slices.Values(xs))
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
-}
+// median is the median of xs, for the subcommands of this package.
+func median(xs []float64) float64 { return bench.Summarize(xs).Median }

@@ -28,17 +28,6 @@ func TestLoopbackOptionsCheck(t *testing.T) {
 	}
 }
 
-func TestMedian(t *testing.T) {
-	for _, c := range []struct {
-		in   []float64
-		want float64
-	}{{[]float64{3}, 3}, {[]float64{5, 1, 3}, 3}, {[]float64{4, 1, 3, 2}, 2.5}} {
-		if got := median(c.in); got != c.want {
-			t.Errorf("median(%v) = %v, want %v", c.in, got, c.want)
-		}
-	}
-}
-
 func TestLoopbackTable(t *testing.T) {
 	specs := []kvserver.Spec{
 		kvserver.FrontEnd("linux-batch", "/somewhere/bin/kvstore-linux-batch", "--capacity", "8"),
