@@ -76,7 +76,7 @@ func (s *Server) awaitReady(ctx context.Context) error {
 func (s *Server) awaitReadyLine(ctx context.Context) error {
 	select {
 	case addr := <-s.out.ready:
-		if addr != s.Addr {
+		if !servesAddr(addr, s.Addr) {
 			return fmt.Errorf("ready on %s, asked for %s", addr, s.Addr)
 		}
 		return nil
@@ -127,6 +127,17 @@ func (s *Server) Stop() error {
 // Output is everything the server printed so far.
 func (s *Server) Output() string {
 	return s.out.String()
+}
+
+// servesAddr says whether a server ready on addr serves want: the same
+// address, or the same port on all addresses (a server bound to 0.0.0.0).
+func servesAddr(addr, want string) bool {
+	if addr == want {
+		return true
+	}
+	_, wantPort, _ := net.SplitHostPort(want)
+	host, port, err := net.SplitHostPort(addr)
+	return err == nil && port == wantPort && net.ParseIP(host).IsUnspecified()
 }
 
 func freeUDPPort() (int, error) {

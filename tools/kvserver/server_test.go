@@ -88,3 +88,14 @@ func TestMemcachedArgs(t *testing.T) {
 		t.Fatalf("args %q", got)
 	}
 }
+
+func TestServesAddr(t *testing.T) {
+	for addr, want := range map[string]bool{
+		"127.0.0.1:5": true, "0.0.0.0:5": true, "127.0.0.1:6": false,
+		"0.0.0.0:6": false, "10.0.0.1:5": false, "garbage": false,
+	} {
+		if got := servesAddr(addr, "127.0.0.1:5"); got != want {
+			t.Errorf("servesAddr(%q) = %v, want %v", addr, got, want)
+		}
+	}
+}
