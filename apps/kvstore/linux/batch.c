@@ -74,9 +74,9 @@ int main(int argc, char *argv[])
 	int n;
 
 	kvl_start(&srv, argc, argv);
-	batch_alloc(&b, srv.batch);
+	batch_alloc(&b, srv.opts.batch);
 	while (!kvl_stopping) {
-		for (i = 0; i < srv.batch; i++) {
+		for (i = 0; i < srv.opts.batch; i++) {
 			b.riov[i].iov_base = b.rx + (size_t)i * KVL_RX_MAX;
 			b.riov[i].iov_len = KVL_RX_MAX;
 			b.rmsg[i].msg_hdr = (struct msghdr){
@@ -87,7 +87,7 @@ int main(int argc, char *argv[])
 			};
 		}
 		/* block for the first datagram only, take what else waits */
-		n = recvmmsg(srv.fd, b.rmsg, srv.batch, MSG_WAITFORONE, NULL);
+		n = recvmmsg(srv.fd, b.rmsg, srv.opts.batch, MSG_WAITFORONE, NULL);
 		if (n < 0) {
 			/* a timeout or a signal: look at kvl_stopping */
 			if (errno == EAGAIN || errno == EINTR)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Start-up and shutdown of the Linux socket front ends: flags, table,
- * preload, socket, ready line, signals and the final stats.
+ * Start-up and shutdown of the Linux front ends: flags, table, preload,
+ * socket, ready line, signals and the final stats.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -27,30 +27,33 @@
 
 volatile sig_atomic_t kvl_stopping;
 
-struct kvl_opts {
-	struct in_addr addr;
-	uint32_t port;
-	uint32_t capacity;
-	uint32_t preload;
-	uint32_t value_size;
-};
-
 static void usage(const struct kvl_server *srv, FILE *f)
 {
+	fprintf(f, "usage: %s %s[options]\n"
+		"Serves memcached's UDP text protocol from a fixed-size table.\n",
+		srv->prog, srv->raw ? "[EAL options] -- " : "");
+	if (srv->raw)
+		fprintf(f, "  --ip ADDR         IPv4 address it answers ARP and "
+			"UDP for (required)\n"
+			"  --port PORT       UDP port (default %d)\n",
+			DEFAULT_PORT);
+	else
+		fprintf(f, "  --addr ADDR       IPv4 address to bind (default "
+			"0.0.0.0)\n"
+			"  --port PORT       UDP port, 0 picks a free one "
+			"(default %d)\n", DEFAULT_PORT);
 	fprintf(f,
-		"usage: %s [options]\n"
-		"Serves memcached's UDP text protocol from a fixed-size table.\n"
-		"  --addr ADDR       IPv4 address to bind (default 0.0.0.0)\n"
-		"  --port PORT       UDP port, 0 picks a free one (default %d)\n"
 		"  --capacity N      items the table holds (default %d)\n"
 		"  --preload N       keys key:0..key:N-1 inserted at start-up "
 		"(default 0)\n"
 		"  --value-size B    bytes of each preloaded value (default %d)\n",
-		srv->prog, DEFAULT_PORT, DEFAULT_CAPACITY, DEFAULT_VALUE_SIZE);
+		DEFAULT_CAPACITY, DEFAULT_VALUE_SIZE);
 	if (srv->with_batch)
-		fprintf(f, "  --batch N         datagrams per recvmmsg/sendmmsg, "
-			"1-%d (default %d)\n", KVL_BATCH_MAX,
-			KVL_BATCH_DEFAULT);
+		fprintf(f, "  --batch N         datagrams per %s, 1-%d "
+			"(default %d)\n", srv->raw ? "rx/tx burst" :
+			"recvmmsg/sendmmsg", KVL_BATCH_MAX, KVL_BATCH_DEFAULT);
+	if (srv->usage_extra)
+		fputs(srv->usage_extra, f);
 	fprintf(f, "  --help            this text\n"
 		"Prints \"ready udp ADDR:PORT\" once serving; prints its stats "
 		"and exits on SIGINT or SIGTERM.\n");
@@ -85,11 +88,11 @@ static uint32_t parse_u32(const struct kvl_server *srv, const char *name,
 	return (uint32_t)v;
 }
 
-static void parse_args(struct kvl_server *srv, int argc, char *argv[],
-		       struct kvl_opts *o)
+void kvl_parse_args(struct kvl_server *srv, int argc, char *argv[])
 {
 	static const struct option long_opts[] = {
 		{ "addr",       required_argument, NULL, 'a' },
+		{ "ip",         required_argument, NULL, 'i' },
 		{ "port",       required_argument, NULL, 'p' },
 		{ "capacity",   required_argument, NULL, 'c' },
 		{ "preload",    required_argument, NULL, 'n' },
@@ -98,25 +101,37 @@ static void parse_args(struct kvl_server *srv, int argc, char *argv[],
 		{ "help",       no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	int c;
+	struct kvl_opts *o = &srv->opts;
+	int c, have_ip = 0;
 
 	o->addr.s_addr = htonl(INADDR_ANY);
 	o->port = DEFAULT_PORT;
 	o->capacity = DEFAULT_CAPACITY;
 	o->preload = 0;
 	o->value_size = DEFAULT_VALUE_SIZE;
-	srv->batch = KVL_BATCH_DEFAULT;
+	o->batch = KVL_BATCH_DEFAULT;
 	/* getopt's own messages would duplicate ours */
 	opterr = 0;
+	optind = 1;
 	while ((c = getopt_long(argc, argv, ":", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
+		case 'i':
+			/* a socket binds --addr, a raw front end is --ip */
+			if ((c == 'i') != !!srv->raw)
+				bad_flag(srv, "%s: this front end takes %s",
+					 c == 'i' ? "--ip" : "--addr",
+					 srv->raw ? "--ip" : "--addr");
 			if (inet_pton(AF_INET, optarg, &o->addr) != 1)
-				bad_flag(srv, "--addr wants an IPv4 address, "
-					 "got \"%s\"", optarg);
+				bad_flag(srv, "%s wants an IPv4 address, got "
+					 "\"%s\"", srv->raw ? "--ip" : "--addr",
+					 optarg);
+			have_ip = 1;
 			break;
 		case 'p':
-			o->port = parse_u32(srv, "port", optarg, 0, 65535);
+			/* a raw front end cannot ask a kernel for a free port */
+			o->port = parse_u32(srv, "port", optarg, !!srv->raw,
+					    65535);
 			break;
 		case 'c':
 			o->capacity = parse_u32(srv, "capacity", optarg, 1,
@@ -134,8 +149,8 @@ static void parse_args(struct kvl_server *srv, int argc, char *argv[],
 			if (!srv->with_batch)
 				bad_flag(srv, "--batch: this front end answers "
 					 "one datagram at a time");
-			srv->batch = parse_u32(srv, "batch", optarg, 1,
-					       KVL_BATCH_MAX);
+			o->batch = parse_u32(srv, "batch", optarg, 1,
+					     KVL_BATCH_MAX);
 			break;
 		case 'h':
 			usage(srv, stdout);
@@ -149,11 +164,13 @@ static void parse_args(struct kvl_server *srv, int argc, char *argv[],
 	}
 	if (optind < argc)
 		bad_flag(srv, "unexpected argument \"%s\"", argv[optind]);
+	if (srv->raw && !have_ip)
+		bad_flag(srv, "--ip ADDR is required");
 }
 
-static struct kv_store *make_store(const struct kvl_server *srv,
-				   const struct kvl_opts *o)
+void kvl_make_store(struct kvl_server *srv)
 {
+	const struct kvl_opts *o = &srv->opts;
 	struct kv_config cfg = { .capacity = o->capacity };
 	struct kv_store *store;
 
@@ -175,11 +192,12 @@ static struct kv_store *make_store(const struct kvl_server *srv,
 			KV_VALUE_MAX(0));
 		exit(2);
 	}
-	return store;
+	srv->store = store;
 }
 
-static int bind_socket(const struct kvl_server *srv, struct kvl_opts *o)
+static int bind_socket(struct kvl_server *srv)
 {
+	struct kvl_opts *o = &srv->opts;
 	struct sockaddr_in sa = {
 		.sin_family = AF_INET,
 		.sin_addr = o->addr,
@@ -211,7 +229,7 @@ static void on_signal(int sig)
 }
 
 /* No SA_RESTART: a blocked receive returns EINTR at once. */
-static void catch_signals(void)
+void kvl_catch_signals(void)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 
@@ -220,21 +238,25 @@ static void catch_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
-void kvl_start(struct kvl_server *srv, int argc, char *argv[])
+void kvl_ready(const struct kvl_server *srv)
 {
 	char addr[INET_ADDRSTRLEN];
-	struct kvl_opts o;
 
-	parse_args(srv, argc, argv, &o);
-	srv->store = make_store(srv, &o);
-	catch_signals();
-	srv->fd = bind_socket(srv, &o);
-	inet_ntop(AF_INET, &o.addr, addr, sizeof(addr));
-	printf("ready udp %s:%" PRIu32 "\n", addr, o.port);
+	inet_ntop(AF_INET, &srv->opts.addr, addr, sizeof(addr));
+	printf("ready udp %s:%" PRIu32 "\n", addr, srv->opts.port);
 	fflush(stdout);
 }
 
-int kvl_finish(struct kvl_server *srv)
+void kvl_start(struct kvl_server *srv, int argc, char *argv[])
+{
+	kvl_parse_args(srv, argc, argv);
+	kvl_make_store(srv);
+	kvl_catch_signals();
+	srv->fd = bind_socket(srv);
+	kvl_ready(srv);
+}
+
+void kvl_print_stats(const struct kvl_server *srv)
 {
 	const struct kv_stats *st = kv_get_stats(srv->store);
 
@@ -248,6 +270,11 @@ int kvl_finish(struct kvl_server *srv)
 	       st->cmd_delete, st->errors, st->amp_refused, st->dropped,
 	       st->bytes_read, st->bytes_written, st->curr_items);
 	fflush(stdout);
+}
+
+int kvl_finish(struct kvl_server *srv)
+{
+	kvl_print_stats(srv);
 	close(srv->fd);
 	kv_store_destroy(srv->store);
 	return 0;
