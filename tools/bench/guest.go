@@ -38,7 +38,7 @@ func (gs *Guests) prepare(ctx context.Context, kvloadBin string, row Row) (Targe
 		}
 		return nil, Skipf("%v", err)
 	}
-	return &guestTarget{gs: gs, img: img, kvloadBin: kvloadBin}, nil
+	return &guestTarget{gs: gs, img: img, row: row, kvloadBin: kvloadBin}, nil
 }
 
 // guestTarget boots a fresh guest for every run: kvload owns the
@@ -47,15 +47,23 @@ func (gs *Guests) prepare(ctx context.Context, kvloadBin string, row Row) (Targe
 type guestTarget struct {
 	gs        *Guests
 	img       *boot.Image
+	row       Row
 	kvloadBin string
 }
 
 // Measure boots the guest on kvload's port and waits for kvload's result.
 func (t *guestTarget) Measure(ctx context.Context, w Workload, progress func(string)) (Measurement, error) {
 	lb := &loadBackend{cfg: loadConfig(t.kvloadBin, w, ""), progress: progress, linkWait: t.gs.ReadyTimeout}
+	// a server that cannot preload (memcached) starts with its own
+	// options and gets every key set by kvload first
+	var server []string
+	if t.row.Preloads {
+		server = serverArgs(w, strconv.Itoa(guestPort))
+	} else {
+		lb.cfg.Fill = true
+	}
 	g, err := boot.Start(ctx, boot.Options{
-		Image: t.img, Accel: t.gs.Accel, Backend: lb,
-		Server: serverArgs(w, strconv.Itoa(guestPort)), ReadyTimeout: t.gs.ReadyTimeout,
+		Image: t.img, Accel: t.gs.Accel, Backend: lb, Server: server, ReadyTimeout: t.gs.ReadyTimeout,
 	})
 	if err != nil {
 		return Measurement{}, err

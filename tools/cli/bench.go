@@ -50,6 +50,9 @@ table4-latency.svg and runs.{md,csv,json} (every run). Needs root.`,
 			if cmd.Flags().Changed("rate") && !cmd.Flags().Changed("window") {
 				w.Window = 0 // an open loop has no window
 			}
+			if runs < 1 {
+				return fmt.Errorf("--runs %d: want at least 1", runs)
+			}
 			if err := w.Validate(); err != nil {
 				return err
 			}
