@@ -65,6 +65,22 @@ func TestLinuxGuestServesThroughTap(t *testing.T) {
 	}
 }
 
+func TestMemcachedGuestServesThroughTap(t *testing.T) {
+	needHost(t)
+	repo, cache := repoAndCache(t)
+	img, err := MemcachedImage(context.Background(), repo, cache)
+	if err != nil {
+		t.Skip(err)
+	}
+	g := bootImage(t, context.Background(), img)
+	serves(t, g)
+	left := leftoversOf(g)
+	if err := g.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	left.assertGone(t)
+}
+
 func TestUnikraftVariantsServeThroughTap(t *testing.T) {
 	needHost(t)
 	for _, v := range variant.OfKind(variant.Unikraft) {

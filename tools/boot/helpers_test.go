@@ -30,8 +30,7 @@ func needHost(t *testing.T) {
 	}
 }
 
-// imageOf returns a variant's image or skips naming what to build.
-func imageOf(t *testing.T, name string) *Image {
+func repoAndCache(t *testing.T) (string, string) {
 	t.Helper()
 	repo, err := build.RepoRoot()
 	if err != nil {
@@ -41,6 +40,13 @@ func imageOf(t *testing.T, name string) *Image {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return repo, cache
+}
+
+// imageOf returns a variant's image or skips naming what to build.
+func imageOf(t *testing.T, name string) *Image {
+	t.Helper()
+	repo, cache := repoAndCache(t)
 	v, err := variant.Lookup(name)
 	if err != nil {
 		t.Fatal(err)

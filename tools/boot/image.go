@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 
@@ -73,19 +74,47 @@ func linuxImage(ctx context.Context, repo, cacheDir string, v *variant.Variant) 
 	if _, err := os.Stat(program); err != nil {
 		return nil, fmt.Errorf("%s of variant %s is missing: run `make`", filepath.Join("bin", v.Program), v.Name)
 	}
+	return linuxGuestImage(ctx, repo, cacheDir, v.Name, program, v.ReadyLine,
+		func(server []string) guest.Run { return guest.Run{Program: v.Program, Args: server} })
+}
+
+// MemcachedName names the Linux guest running Debian's memcached.
+const MemcachedName = "memcached-guest"
+
+// memcachedArgs serve UDP only, on 11211, as root (init's user).
+var memcachedArgs = []string{"-U", "11211", "-p", "0", "-l", "0.0.0.0", "-u", "root"}
+
+// MemcachedImage is a Linux guest running Debian's memcached over UDP,
+// the system a user would pick instead; a run's server arguments are
+// added to memcached's (-t 1, -m 64, say). memcached prints no ready
+// line, so the guest's init prints one once port 11211 is bound.
+func MemcachedImage(ctx context.Context, repo, cacheDir string) (*Image, error) {
+	program, err := exec.LookPath("memcached")
+	if err != nil {
+		return nil, fmt.Errorf("memcached not found: install the Debian package memcached")
+	}
+	return linuxGuestImage(ctx, repo, cacheDir, MemcachedName, program, "ready udp ",
+		func(server []string) guest.Run {
+			return guest.Run{Program: "memcached", Args: append(append([]string(nil), memcachedArgs...), server...), ReadyUDP: 11211}
+		})
+}
+
+// linuxGuestImage writes the initramfs of a Linux guest running program
+// into build/NAME/ and says how to boot it.
+func linuxGuestImage(ctx context.Context, repo, cacheDir, name, program, ready string, run func([]string) guest.Run) (*Image, error) {
 	k, err := guest.FetchKernel(ctx, cacheDir)
 	if err != nil {
 		return nil, err
 	}
-	initrd := filepath.Join(build.Dir(repo, v.Name), "initrd.img")
+	initrd := filepath.Join(build.Dir(repo, name), "initrd.img")
 	if err := guest.WriteInitramfs(initrd, k, guest.Options{Programs: []string{program}}); err != nil {
 		return nil, err
 	}
 	return &Image{
-		Name: v.Name, Kernel: k.Vmlinuz, Initrd: initrd, Files: []string{k.Vmlinuz, initrd},
-		ReadyLine: v.ReadyLine, LegacyIRQ: true,
+		Name: name, Kernel: k.Vmlinuz, Initrd: initrd, Files: []string{k.Vmlinuz, initrd},
+		ReadyLine: ready, LegacyIRQ: true,
 		Append: func(n *Network, server []string) string {
-			return guest.KernelArgs(n.GuestCIDR(), v.Program, server)
+			return guest.KernelArgs(n.GuestCIDR(), run(server))
 		},
 	}, nil
 }

@@ -60,6 +60,9 @@ func WriteInitramfs(path string, k *Kernel, opts Options) error {
 			return err
 		}
 	}
+	// Programs that switch users (memcached -u root) look them up.
+	a.file("etc/passwd", 0o644, []byte("root:x:0:0:root:/:/bin/sh\n"))
+	a.file("etc/group", 0o644, []byte("root:x:0:\n"))
 	a.file("init", 0o755, []byte(initScript(modules)))
 	return writeGzipAtomic(path, a)
 }
