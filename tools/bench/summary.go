@@ -139,6 +139,9 @@ func (o *Outcome) notes() []string {
 		notes = append(notes, "accelerator: "+o.Accelerator)
 	}
 	notes = append(notes, o.ceilingNote())
+	for _, c := range o.Checks() {
+		notes = append(notes, c.String())
+	}
 	for _, r := range o.Rows {
 		switch {
 		case r.Skipped != "":

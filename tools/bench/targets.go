@@ -1,0 +1,93 @@
+package bench
+
+import (
+	"fmt"
+	"math"
+)
+
+// Check is one target of the benchmark and whether this outcome meets it.
+type Check struct {
+	Target string
+	// Status is "met", "missed" or "not measured".
+	Status string
+	Detail string
+}
+
+func (c Check) String() string {
+	s := fmt.Sprintf("target %s: %s", c.Target, c.Status)
+	if c.Detail != "" {
+		s += " (" + c.Detail + ")"
+	}
+	return s
+}
+
+// ratioTargets are the throughput targets of the benchmark: a row at
+// least (or, if strict, above) min times another, as measured in one run.
+var ratioTargets = []struct {
+	row, base string
+	min       float64
+	strict    bool
+	paper     string
+}{
+	{"raw-uknetdev", "linux-dpdk", 1, false, "paper 0.98x"},
+	{"raw-uknetdev", "linux-single", 20, false, "paper 57x"},
+	{"lwip-socket", "linux-single", 1, true, "paper 2.4x"},
+}
+
+// Checks judges the outcome against the targets: the ratios above,
+// every row above memcached, and no wrong reply in any row.
+func (o *Outcome) Checks() []Check {
+	var cs []Check
+	for _, t := range ratioTargets {
+		cmp := "at least"
+		if t.strict {
+			cmp = "above"
+		}
+		cs = append(cs, o.ratioCheck(fmt.Sprintf("%s %s %gx %s", t.row, cmp, t.min, t.base), t.row, t.base, t.min, t.strict, t.paper))
+	}
+	if math.IsNaN(o.baseline("memcached")) {
+		cs = append(cs, Check{Target: "every row above memcached", Status: "not measured"})
+	} else {
+		for _, r := range o.Rows {
+			if r.Row.Name != "memcached" {
+				cs = append(cs, o.ratioCheck(r.Row.Name+" above memcached", r.Row.Name, "memcached", 1, true, ""))
+			}
+		}
+	}
+	return append(cs, o.wrongCheck())
+}
+
+func (o *Outcome) ratioCheck(name, row, base string, min float64, strict bool, paper string) Check {
+	ratio := o.baseline(row) / o.baseline(base)
+	if math.IsNaN(ratio) {
+		return Check{Target: name, Status: "not measured", Detail: paper}
+	}
+	detail := fmt.Sprintf("%sx", formatRate(ratio))
+	if paper != "" {
+		detail += ", " + paper
+	}
+	if ratio > min || !strict && ratio == min {
+		return Check{Target: name, Status: "met", Detail: detail}
+	}
+	return Check{Target: name, Status: "missed", Detail: detail}
+}
+
+func (o *Outcome) wrongCheck() Check {
+	c := Check{Target: "no wrong reply in any row", Status: "not measured"}
+	var wrong uint64
+	for _, r := range o.Rows {
+		if len(r.Runs) == 0 {
+			continue
+		}
+		c.Status = "met"
+		if n := r.Summary().Wrong; n > 0 {
+			wrong += n
+			c.Detail += fmt.Sprintf("%s: %d ", r.Row.Name, n)
+		}
+	}
+	if wrong > 0 {
+		c.Status = "missed"
+		c.Detail = c.Detail[:len(c.Detail)-1]
+	}
+	return c
+}
