@@ -139,6 +139,9 @@ func (o *Outcome) notes() []string {
 		notes = append(notes, "accelerator: "+o.Accelerator)
 	}
 	notes = append(notes, o.ceilingNote())
+	for _, r := range o.clientBound() {
+		notes = append(notes, fmt.Sprintf("%s reached %.0f%% of the client ceiling or more: its figure may be the client's limit, not the server's", r, clientBoundShare*100))
+	}
 	for _, c := range o.Checks() {
 		notes = append(notes, c.String())
 	}
@@ -151,6 +154,24 @@ func (o *Outcome) notes() []string {
 		}
 	}
 	return notes
+}
+
+// clientBoundShare is the share of the client ceiling from which a row's
+// throughput may be the client's limit rather than the server's.
+const clientBoundShare = 0.8
+
+// clientBound lists the rows whose median comes near the client ceiling.
+func (o *Outcome) clientBound() []string {
+	var names []string
+	if o.Ceiling == nil {
+		return nil
+	}
+	for _, r := range o.Rows {
+		if len(r.Runs) > 0 && r.Summary().Throughput.Median >= clientBoundShare*o.Ceiling.RepliesPerS {
+			names = append(names, r.Row.Name)
+		}
+	}
+	return names
 }
 
 func (o *Outcome) ceilingNote() string {

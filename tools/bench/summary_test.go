@@ -245,3 +245,13 @@ func CheckReports(t *testing.T, dir string, charts bool) {
 		}
 	}
 }
+
+func TestRowsNearTheClientCeilingAreFlagged(t *testing.T) {
+	o := sampleOutcome(t)
+	o.Ceiling = &Measurement{RepliesPerS: 8000}
+	notes := strings.Join(SummaryTable(o, paper(t), stamp()).Notes, "\n")
+	// raw-uknetdev's median 7000 is 87.5% of 8000; linux-dpdk's 4000 is half
+	if !strings.Contains(notes, "raw-uknetdev reached 80% of the client ceiling") || strings.Contains(notes, "linux-dpdk reached") {
+		t.Errorf("client-bound rows wrongly flagged:\n%s", notes)
+	}
+}
