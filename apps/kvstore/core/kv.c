@@ -677,7 +677,16 @@ static enum kv_next kv_command(struct kv_store *s, struct kv_reply *r,
 		return cmd_get(s, r, line + 5, len - 5, 1);
 
 	ntok = tokenize(line, len, tok, KV_TOKENS_MAX);
-	if (ntok == 0 || ntok > KV_TOKENS_MAX)
+	if (ntok == 0)
+		return reply_error(s, r, "ERROR");
+	/* spaces before get/gets; its keys are not bounded by tok[] */
+	if (tok_is(&tok[0], "get") || tok_is(&tok[0], "gets")) {
+		size_t skip = (size_t)(tok[0].p - line) + tok[0].len;
+
+		return cmd_get(s, r, line + skip, len - skip,
+			       tok[0].len == 4);
+	}
+	if (ntok > KV_TOKENS_MAX)
 		return reply_error(s, r, "ERROR");
 	if (tok_is(&tok[0], "set"))
 		return cmd_store(s, r, KV_SET, tok, ntok, in, inlen, pos);
@@ -689,7 +698,8 @@ static enum kv_next kv_command(struct kv_store *s, struct kv_reply *r,
 		return cmd_store(s, r, KV_CAS, tok, ntok, in, inlen, pos);
 	if (tok_is(&tok[0], "delete") && ntok >= 2)
 		return cmd_delete(s, r, tok, ntok);
-	if (tok_is(&tok[0], "version") && ntok == 1) {
+	/* as memcached, version ignores any arguments */
+	if (tok_is(&tok[0], "version")) {
 		PUT_STR(r, "VERSION " KV_VERSION "\r\n");
 		return KV_CONTINUE;
 	}

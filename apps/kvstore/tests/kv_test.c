@@ -99,7 +99,7 @@ static void test_version(void)
 
 	CHECK(req(s, "version\r\n", "VERSION ukkv-1.0\r\n"));
 	CHECK(req(s, "version\n", "VERSION ukkv-1.0\r\n"));
-	CHECK(req(s, "version extra\r\n", "ERROR\r\n"));
+	CHECK(req(s, "version extra\r\n", "VERSION ukkv-1.0\r\n"));
 	kv_store_destroy(s);
 }
 
@@ -112,13 +112,19 @@ static void test_set_get(void)
 	CHECK(req(s, "get a\r\n", "VALUE a 5 3\r\nabc\r\nEND\r\n"));
 	CHECK(req(s, "gets a\r\n", "VALUE a 5 3 1\r\nabc\r\nEND\r\n"));
 	CHECK(req(s, "get  a   \r\n", "VALUE a 5 3\r\nabc\r\nEND\r\n"));
+	/* as memcached, spaces may lead the command */
+	CHECK(req(s, "  get a\r\n", "VALUE a 5 3\r\nabc\r\nEND\r\n"));
+	CHECK(req(s, " gets x x x x x x x x x a\r\n",
+		  "VALUE a 5 3 1\r\nabc\r\nEND\r\n"));
+	CHECK(req(s, " set b 0 0 1\r\nb\r\n", "STORED\r\n"));
+	CHECK(req(s, " get\r\n", "ERROR\r\n"));
 	/* overwrite changes value, flags and cas unique */
 	CHECK(req(s, "set a 4294967295 0 4\r\nwxyz\r\n", "STORED\r\n"));
 	CHECK(req(s, "gets a\r\n",
-		  "VALUE a 4294967295 4 2\r\nwxyz\r\nEND\r\n"));
+		  "VALUE a 4294967295 4 3\r\nwxyz\r\nEND\r\n"));
 	CHECK(req(s, "set e 0 0 0\r\n\r\n", "STORED\r\n"));
 	CHECK(req(s, "get e\r\n", "VALUE e 0 0\r\n\r\nEND\r\n"));
-	CHECK(kv_get_stats(s)->curr_items == 2);
+	CHECK(kv_get_stats(s)->curr_items == 3);
 	kv_store_destroy(s);
 }
 
