@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -95,10 +96,12 @@ type leftovers struct {
 	dir     string
 	tap     string
 	dpdkDir string
+	prefix  string
 }
 
 func leftoversOf(g *Guest) leftovers {
-	l := leftovers{dir: g.Net.Dir, tap: g.Net.Tap, dpdkDir: "/var/run/dpdk/" + g.Net.Prefix, pids: []int{g.qemu.Pid()}}
+	l := leftovers{dir: g.Net.Dir, tap: g.Net.Tap, dpdkDir: "/var/run/dpdk/" + g.Net.Prefix, prefix: g.Net.Prefix,
+		pids: []int{g.qemu.Pid()}}
 	if sw, ok := g.backend.(*Switch); ok {
 		l.pids = append(l.pids, sw.sw.Pid())
 	}
@@ -117,5 +120,8 @@ func (l leftovers) assertGone(t *testing.T) {
 		if _, err := os.Stat(path); err == nil {
 			t.Errorf("%s still exists after teardown", path)
 		}
+	}
+	if files, _ := filepath.Glob("/dev/hugepages/" + l.prefix + "map_*"); len(files) > 0 {
+		t.Errorf("hugepage files left after teardown: %v", files)
 	}
 }
