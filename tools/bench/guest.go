@@ -27,6 +27,23 @@ type Guests struct {
 
 // prepare finds or makes a guest row's image; a missing one skips it.
 func (gs *Guests) prepare(ctx context.Context, kvloadBin string, row Row) (Target, error) {
+	img, err := gs.image(ctx, row)
+	if err != nil {
+		return nil, err
+	}
+	return &guestTarget{gs: gs, img: img, row: row, kvloadBin: kvloadBin}, nil
+}
+
+// image is the guest image of a row: the memcached guest, or the image
+// of its variant.
+func (gs *Guests) image(ctx context.Context, row Row) (*boot.Image, error) {
+	if row.Variant == boot.MemcachedName {
+		img, err := boot.MemcachedImage(ctx, gs.Repo, gs.Cache)
+		if err != nil {
+			return nil, Skipf("%v", err)
+		}
+		return img, nil
+	}
 	v, err := variant.Lookup(row.Variant)
 	if err != nil {
 		return nil, Skipf("the variant registry has no %s yet, so there is no guest image for it", row.Variant)
@@ -38,7 +55,7 @@ func (gs *Guests) prepare(ctx context.Context, kvloadBin string, row Row) (Targe
 		}
 		return nil, Skipf("%v", err)
 	}
-	return &guestTarget{gs: gs, img: img, row: row, kvloadBin: kvloadBin}, nil
+	return img, nil
 }
 
 // guestTarget boots a fresh guest for every run: kvload owns the

@@ -31,10 +31,8 @@ func startMetal(ctx context.Context, repo, kvloadBin string, row Row, w Workload
 	}
 	spec := kvserver.Spec{
 		Name: row.Name, Path: prog,
-		Args: func(port string) []string { return append([]string{"--addr", "0.0.0.0"}, serverArgs(w, port)...) },
-		// readiness by a version request on loopback: the ready line
-		// names 0.0.0.0, not the loopback address kvserver expects
-		ReadyLine: false,
+		Args:      func(port string) []string { return append([]string{"--addr", "0.0.0.0"}, serverArgs(w, port)...) },
+		ReadyLine: true,
 	}
 	s, err := kvserver.Start(ctx, spec)
 	if err != nil {

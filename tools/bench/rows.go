@@ -20,7 +20,8 @@ const (
 type Row struct {
 	Name  string
 	Setup Setup
-	// Variant names the registry entry a guest row boots.
+	// Variant names the registry entry a guest row boots, or the boot
+	// package's memcached guest.
 	Variant string
 	// Program is the bin/ front end a host-native row runs.
 	Program string
@@ -44,7 +45,7 @@ var rows = []Row{
 	{Name: "linux-single", Setup: LinuxGuest, Variant: "linux-single", PaperMode: "single", Preloads: true},
 	{Name: "linux-batch", Setup: LinuxGuest, Variant: "linux-batch", PaperMode: "batch", Preloads: true},
 	{Name: "linux-dpdk", Setup: LinuxGuest, Variant: "linux-dpdk", PaperMode: "dpdk", Preloads: true},
-	{Name: "memcached", Setup: LinuxGuest, Variant: "memcached"},
+	{Name: "memcached", Setup: LinuxGuest, Variant: "memcached-guest"},
 	{Name: "metal-single", Setup: LinuxMetal, Program: "kvstore-linux-single", PaperMode: "single", Preloads: true},
 	{Name: "metal-batch", Setup: LinuxMetal, Program: "kvstore-linux-batch", PaperMode: "batch", Preloads: true},
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ukkv/ukkv/tools/boot"
 	"github.com/ukkv/ukkv/tools/report"
 )
 
@@ -84,5 +85,11 @@ func TestEveryRowSaysHowItStarts(t *testing.T) {
 		if guest && (r.Variant == "" || r.Program != "") || r.Setup == LinuxMetal && (r.Program == "" || r.Variant != "") {
 			t.Errorf("row %s (%s): variant %q, program %q", r.Name, r.Setup, r.Variant, r.Program)
 		}
+	}
+}
+
+func TestTheMemcachedRowBootsTheMemcachedGuest(t *testing.T) {
+	if r, _ := find("memcached"); r.Variant != boot.MemcachedName || r.Preloads {
+		t.Errorf("memcached row %+v: want variant %s, no preload", r, boot.MemcachedName)
 	}
 }
