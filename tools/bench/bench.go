@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -143,6 +144,24 @@ func (o *Outcome) Failed() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// NothingMeasured is an error naming why each row has no runs when no
+// row has any, nil otherwise: such an outcome is not worth a report that
+// would replace an earlier one.
+func (o *Outcome) NothingMeasured() error {
+	var why []string
+	for _, r := range o.Rows {
+		switch {
+		case len(r.Runs) > 0:
+			return nil
+		case r.Failed != nil:
+			why = append(why, fmt.Sprintf("%s failed: %s", r.Row.Name, firstLine(r.Failed.Error())))
+		default:
+			why = append(why, fmt.Sprintf("%s skipped: %s", r.Row.Name, r.Skipped))
+		}
+	}
+	return fmt.Errorf("no row was measured:\n  %s", strings.Join(why, "\n  "))
 }
 
 // Run measures the client ceiling, then each row in turn: start, Runs

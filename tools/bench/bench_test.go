@@ -191,3 +191,18 @@ func TestRunRefusesBadOptions(t *testing.T) {
 		t.Errorf("rows booted despite bad options: %v", b.booted)
 	}
 }
+
+func TestNothingMeasuredNamesEveryRowsReason(t *testing.T) {
+	o := &Outcome{Rows: []RowResult{
+		{Row: Row{Name: "a"}, Skipped: "not built"},
+		{Row: Row{Name: "b"}, Failed: errors.New("QEMU ended\nconsole tail")},
+	}}
+	err := o.NothingMeasured()
+	if err == nil || !strings.Contains(err.Error(), "a skipped: not built") || !strings.Contains(err.Error(), "b failed: QEMU ended") {
+		t.Errorf("NothingMeasured() = %v", err)
+	}
+	o.Rows = append(o.Rows, RowResult{Row: Row{Name: "c"}, Runs: runsAt(1)})
+	if err := o.NothingMeasured(); err != nil {
+		t.Errorf("a measured row, yet %v", err)
+	}
+}

@@ -104,6 +104,9 @@ func runBench(ctx context.Context, rows []bench.Row, runs int, w bench.Workload,
 		// interrupted: nothing is written, so no report shows a partial bench
 		return err
 	}
+	if err := out.NothingMeasured(); err != nil {
+		return fmt.Errorf("%w\nnothing written: the reports in %s are left as they were", err, results)
+	}
 	stamp := report.NewStamp(accelName(real), revisions(ctx, repo))
 	paths, err := bench.Write(results, out, paper, stamp)
 	if err != nil {
