@@ -216,6 +216,7 @@ func runRow(ctx context.Context, opts Options, row Row, label string) RowResult 
 	}
 	for run := 1; run <= opts.Runs; run++ {
 		runName := runLabel(label, run, opts.Runs)
+		p.Pending(runName)
 		m, err := t.Measure(ctx, opts.Workload, p.Live(runName))
 		if err != nil {
 			res.Failed = fmt.Errorf("run %d: %w", run, err)

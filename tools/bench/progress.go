@@ -35,6 +35,18 @@ func (p *Progress) Result(msg string, err error) {
 	p.line(msg)
 }
 
+// Pending shows, on a terminal only, that a run is starting (a guest
+// boots, kvload waits for the link) until its first second replaces it.
+func (p *Progress) Pending(label string) {
+	if p == nil || !p.tty {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fmt.Fprintf(p.w, "\r\033[K%s  starting", label)
+	p.open = true
+}
+
 // Live returns the callback for kvload's per-second lines of one run.
 func (p *Progress) Live(label string) func(string) {
 	if p == nil {

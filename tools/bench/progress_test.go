@@ -45,13 +45,14 @@ func TestProgressRewritesTheLiveLineOnATerminalOnly(t *testing.T) {
 		tty bool
 	}{{&tty, true}, {&plain, false}} {
 		p := NewProgress(c.buf, c.tty)
+		p.Pending("run")
 		live := p.Live("run")
 		live(line)
 		live("kvload: link up") // not a second: not shown
 		live(line)
 		p.Result("done", errors.New("boom\nsecond line"))
 	}
-	if want := "\r\033[Krun  1s  10 req/s  10 rep/s  p99 2 µs\r\033[Krun  1s  10 req/s  10 rep/s  p99 2 µs\r\033[Kdone: boom\n"; tty.String() != want {
+	if want := "\r\033[Krun  starting\r\033[Krun  1s  10 req/s  10 rep/s  p99 2 µs\r\033[Krun  1s  10 req/s  10 rep/s  p99 2 µs\r\033[Kdone: boom\n"; tty.String() != want {
 		t.Errorf("terminal got %q, want %q", tty.String(), want)
 	}
 	if want := "run  1s  10 req/s  10 rep/s  p99 2 µs\nrun  1s  10 req/s  10 rep/s  p99 2 µs\ndone: boom\n"; plain.String() != want {
