@@ -18,6 +18,11 @@ fi
 
 # Names and addresses of this run only: colleagues' runs may be live.
 name=kvt$$
+if ! ip tuntap add dev "$name" mode tap 2>/dev/null; then
+	echo "dpdk_test: SKIP: cannot create a TAP device (needs CAP_NET_ADMIN)"
+	exit 0
+fi
+ip link del "$name"
 net=10.$((200 + $$ % 50)).$(($$ / 50 % 250))
 port=11311
 tmp=$(mktemp -d /tmp/kvstore-dpdk-test.XXXXXX)
