@@ -60,7 +60,7 @@ func (r *Real) Ceiling(ctx context.Context, w Workload, progress func(string)) (
 	c.SrcIP, c.DstIP = net.IPv4(10, 0, 0, 2), net.IPv4(10, 0, 0, 1)
 	res, err := kvload.Measure(ctx, c, progress)
 	if err != nil {
-		return Measurement{}, fmt.Errorf("client ceiling: %w", err)
+		return Measurement{}, fmt.Errorf("kvload on a ring loopback: %w", err)
 	}
 	return measurement(res), nil
 }
