@@ -2,8 +2,11 @@ package cli
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ukkv/ukkv/tools/report"
 )
 
 func TestBenchRefusesBadInputBeforeStartingAnything(t *testing.T) {
@@ -33,5 +36,42 @@ func TestBenchRefusesBadInputBeforeStartingAnything(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("refused benchmarks wrote %d files", len(entries))
+	}
+}
+
+func TestBenchMetalSingleWritesEveryReport(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("ukkv bench needs root (DPDK, TAP devices): run `make test` as root")
+	}
+	for _, p := range []string{"kvload", "kvstore-linux-single"} {
+		if _, err := os.Stat(filepath.Join("..", "..", "bin", p)); err != nil {
+			t.Skipf("bin/%s is missing: run `make`", p)
+		}
+	}
+	dir := t.TempDir()
+	// every workload flag given: flags keep values from earlier calls
+	if out, err := execute("bench", "metal-single", "--results", dir, "--runs", "1", "--duration", "300ms",
+		"--warmup", "100ms", "--get-ratio", "0.9", "--rate", "0", "--window", "4", "--keys", "100"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, name := range []string{"runs.csv", "runs.md", "table4.csv", "table4.md", "table4-throughput.svg", "table4-latency.svg"} {
+		if fi, err := os.Stat(filepath.Join(dir, name)); err != nil || fi.Size() == 0 {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	f, err := os.Open(filepath.Join(dir, "table4.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	tb, err := report.ReadJSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tb.Rows) != 1 || tb.Rows[0][0].String() != "metal-single" || tb.Rows[0][2].String() != "measured" {
+		t.Errorf("table4.json rows: %v", tb.Rows)
+	}
+	if tb.Stamp.Info["unikraft"] == "" {
+		t.Errorf("stamp without the pinned source revisions: %+v", tb.Stamp)
 	}
 }
