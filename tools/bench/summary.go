@@ -72,7 +72,7 @@ func (o *Outcome) Ratios(requestsPerSecond float64) report.Ratios {
 var summaryColumns = []report.Column{
 	{Name: "row"}, {Name: "setup"}, {Name: "status"}, {Name: "runs"},
 	{Name: "throughput", Unit: "req/s"}, {Name: "min", Unit: "req/s"}, {Name: "max", Unit: "req/s"},
-	{Name: "paper", Unit: "req/s"},
+	{Name: "of client ceiling", Unit: "%"}, {Name: "paper", Unit: "req/s"},
 	{Name: "vs linux-single", Unit: "x"}, {Name: "paper vs linux-single", Unit: "x"},
 	{Name: "vs linux-dpdk", Unit: "x"}, {Name: "paper vs linux-dpdk", Unit: "x"},
 	{Name: "p50", Unit: "µs"}, {Name: "p99", Unit: "µs"},
@@ -95,7 +95,7 @@ func SummaryTable(o *Outcome, paper *report.Table4, stamp report.Stamp) *report.
 		t.AddRow(report.Text(r.Row.Name), report.Text(string(r.Row.Setup)), report.Text(r.Status()),
 			report.Int(int64(len(r.Runs))),
 			report.Num(s.Throughput.Median), report.Num(s.Throughput.Min), report.Num(s.Throughput.Max),
-			report.Num(pRPS),
+			report.Num(o.ceilingShare(s.Throughput.Median)), report.Num(pRPS),
 			report.Num(ours.VsLinuxSingle), report.Num(pRatios.VsLinuxSingle),
 			report.Num(ours.VsLinuxDPDK), report.Num(pRatios.VsLinuxDPDK),
 			report.Num(s.P50), report.Num(s.P99),
@@ -160,6 +160,15 @@ func (o *Outcome) notes() []string {
 // throughput may be the client's limit rather than the server's.
 const clientBoundShare = 0.8
 
+// ceilingShare is a throughput in percent of the client ceiling, NaN
+// without a ceiling.
+func (o *Outcome) ceilingShare(requestsPerSecond float64) float64 {
+	if o.Ceiling == nil {
+		return math.NaN()
+	}
+	return 100 * requestsPerSecond / o.Ceiling.RepliesPerS
+}
+
 // clientBound lists the rows whose median comes near the client ceiling.
 func (o *Outcome) clientBound() []string {
 	var names []string
@@ -167,7 +176,7 @@ func (o *Outcome) clientBound() []string {
 		return nil
 	}
 	for _, r := range o.Rows {
-		if len(r.Runs) > 0 && r.Summary().Throughput.Median >= clientBoundShare*o.Ceiling.RepliesPerS {
+		if len(r.Runs) > 0 && o.ceilingShare(r.Summary().Throughput.Median) >= 100*clientBoundShare {
 			names = append(names, r.Row.Name)
 		}
 	}

@@ -93,7 +93,7 @@ func TestSummaryTableSetsOursBesideThePaper(t *testing.T) {
 		col  string
 		want float64
 	}{
-		{"throughput", 7000}, {"min", 6000}, {"max", 8000}, {"paper", 6e6},
+		{"throughput", 7000}, {"min", 6000}, {"max", 8000}, {"of client ceiling", 0.35}, {"paper", 6e6},
 		{"vs linux-single", 35}, {"paper vs linux-single", 6e6 / 105e3},
 		{"vs linux-dpdk", 1.75}, {"paper vs linux-dpdk", 6 / 6.1},
 		{"p50", 10.5}, {"p99", 100.5}, {"wrong", 1}, {"runs", 2},
@@ -124,13 +124,13 @@ func TestSummaryTableSetsOursBesideThePaper(t *testing.T) {
 	}
 }
 
-func TestRatiosAreEmptyWithoutTheirBaseline(t *testing.T) {
+func TestRatiosAreEmptyWithoutTheirBaselineOrCeiling(t *testing.T) {
 	o := &Outcome{Workload: DefaultWorkload(), Runs: 1, Rows: []RowResult{
 		{Row: row(t, "metal-single"), Runs: runsAt(5000)},
 		{Row: row(t, "linux-single"), Failed: errors.New("boot failed")},
 	}}
 	tb := SummaryTable(o, paper(t), stamp())
-	for _, c := range []string{"vs linux-single", "vs linux-dpdk"} {
+	for _, c := range []string{"vs linux-single", "vs linux-dpdk", "of client ceiling"} {
 		if got := cell(t, tb, "metal-single", c); got.String() != "" {
 			t.Errorf("%s = %q without a measured baseline", c, got.String())
 		}
