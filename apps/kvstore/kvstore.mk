@@ -95,7 +95,7 @@ $(KV_BUILD)/fuzz_pkt: $(KV_TESTS)/fuzz_pkt.c $(KV_PKT_SRCS) $(KV_PKT_HDRS) | $(K
 # that folder behind and names it.
 check-kvfuzz: $(KV_BUILD)/fuzz_kv $(KV_BUILD)/fuzz_pkt
 	@for t in kv pkt; do \
-		tmp=$$(mktemp -d /tmp/kvstore-fuzz-$$t.XXXXXX) || exit 1; \
+		tmp=$$(mktemp -d -t kvstore-fuzz-$$t.XXXXXX) || exit 1; \
 		dict=; [ $$t = kv ] && dict=-dict=$(KV_TESTS)/kv.dict; \
 		echo "fuzz_$$t: $(KV_FUZZ_SECS) s"; \
 		if $(KV_BUILD)/fuzz_$$t -max_total_time=$(KV_FUZZ_SECS) \

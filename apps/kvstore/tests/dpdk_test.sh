@@ -25,7 +25,7 @@ fi
 ip link del "$name"
 net=10.$((200 + $$ % 50)).$(($$ / 50 % 250))
 port=11311
-tmp=$(mktemp -d /tmp/kvstore-dpdk-test.XXXXXX)
+tmp=$(mktemp -d -t kvstore-dpdk-test.XXXXXX)
 pid=
 
 cleanup() {
