@@ -110,7 +110,8 @@ type Options struct {
 	// Loader measures the client ceiling once; nil leaves it out.
 	Loader   Loader
 	Progress *Progress
-	// Accelerator is what the guests run on ("tcg: why"), for the notes.
+	// Accelerator is what the guests run on and why ("tcg (reason)"),
+	// for the notes.
 	Accelerator string
 }
 
