@@ -74,7 +74,7 @@ func linuxImage(ctx context.Context, repo, cacheDir string, v *variant.Variant) 
 	if _, err := os.Stat(program); err != nil {
 		return nil, fmt.Errorf("%s of variant %s is missing: run `make`", filepath.Join("bin", v.Program), v.Name)
 	}
-	return linuxGuestImage(ctx, repo, cacheDir, v.Name, program, v.ReadyLine,
+	return linuxGuestImage(ctx, repo, cacheDir, v.Name, v.ReadyLine, guest.Options{Programs: []string{program}},
 		func(server []string) guest.Run { return guest.Run{Program: v.Program, Args: server} })
 }
 
@@ -93,21 +93,41 @@ func MemcachedImage(ctx context.Context, repo, cacheDir string) (*Image, error) 
 	if err != nil {
 		return nil, fmt.Errorf("memcached not found: install the Debian package memcached")
 	}
-	return linuxGuestImage(ctx, repo, cacheDir, MemcachedName, program, "ready udp ",
+	return linuxGuestImage(ctx, repo, cacheDir, MemcachedName, "ready udp ", guest.Options{Programs: []string{program}},
 		func(server []string) guest.Run {
 			return guest.Run{Program: "memcached", Args: append(append([]string(nil), memcachedArgs...), server...), ReadyUDP: 11211}
 		})
 }
 
-// linuxGuestImage writes the initramfs of a Linux guest running program
-// into build/NAME/ and says how to boot it.
-func linuxGuestImage(ctx context.Context, repo, cacheDir, name, program, ready string, run func([]string) guest.Run) (*Image, error) {
+// DPDKGuestMemoryMiB is the least -m a DPDK guest should get: its
+// hugepages come on top of what Linux itself needs.
+const DPDKGuestMemoryMiB = 512
+
+// dpdkGuestHugepages are the 2 MiB pages a DPDK guest reserves.
+const dpdkGuestHugepages = 96
+
+// DPDKGuestImage is a Linux guest whose program drives the NIC itself
+// with DPDK's virtio PMD: the initramfs holds the DPDK plugins and the
+// uio modules, and init hands the NIC to uio_pci_generic and reserves
+// hugepages before it runs program with a run's server arguments. Boot
+// it with at least DPDKGuestMemoryMiB.
+func DPDKGuestImage(ctx context.Context, repo, cacheDir, name, program, ready string) (*Image, error) {
+	base := filepath.Base(program)
+	return linuxGuestImage(ctx, repo, cacheDir, name, ready, guest.Options{Programs: []string{program}, DPDK: true},
+		func(server []string) guest.Run {
+			return guest.Run{Program: base, Args: server, UIO: true, Hugepages: dpdkGuestHugepages}
+		})
+}
+
+// linuxGuestImage writes the initramfs of a Linux guest into
+// build/NAME/ and says how to boot it.
+func linuxGuestImage(ctx context.Context, repo, cacheDir, name, ready string, opts guest.Options, run func([]string) guest.Run) (*Image, error) {
 	k, err := guest.FetchKernel(ctx, cacheDir)
 	if err != nil {
 		return nil, err
 	}
 	initrd := filepath.Join(build.Dir(repo, name), "initrd.img")
-	if err := guest.WriteInitramfs(initrd, k, guest.Options{Programs: []string{program}}); err != nil {
+	if err := guest.WriteInitramfs(initrd, k, opts); err != nil {
 		return nil, err
 	}
 	return &Image{

@@ -29,7 +29,11 @@ type archive struct {
 	entries map[string]entry
 }
 
-func newArchive() *archive { return &archive{entries: map[string]entry{}} }
+// newArchive starts an archive with its root folder, so that the root
+// is not world-writable (DPDK refuses to load plugins below such a one).
+func newArchive() *archive {
+	return &archive{entries: map[string]entry{".": {name: ".", mode: modeDir | 0o755}}}
+}
 
 // dir adds a folder and its parents.
 func (a *archive) dir(name string) {

@@ -8,11 +8,12 @@ import (
 
 // initScript is the guest's /init: it loads the NIC modules, gives eth0
 // the address of the kernel command line's ukkv.ip= and runs the program
-// named by ukkv.run= with the arguments after "--", which the kernel
-// hands to init. The program's output, its ready line included, goes to
+// named by ukkv.run= with the arguments after "--". The program's output, its ready line included, goes to
 // the serial console. For a program that prints no ready line
 // (memcached), ukkv.readyudp=PORT makes init print it once the program
-// has bound that UDP port.
+// has bound that UDP port. For a DPDK program, ukkv.uio=1 hands the NIC
+// to uio_pci_generic instead of configuring eth0, and ukkv.hugepages=N
+// reserves and mounts N hugepages.
 func initScript(modules []string) string {
 	return fmt.Sprintf(`#!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -21,19 +22,44 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 for m in %s; do
-	insmod /lib/modules/$m.ko || echo "ukkv-init: insmod $m failed"
+	insmod /modules/$m.ko || echo "ukkv-init: insmod $m failed"
 done
-for arg in $(cat /proc/cmdline); do
+# The program's arguments are whatever follows the first " -- ": taken
+# from /proc/cmdline, as the kernel drops a second "--" (DPDK's EAL/app
+# separator) from init's own arguments.
+set -f
+cmdline=$(cat /proc/cmdline)
+case "$cmdline" in
+*" -- "*) set -- ${cmdline#* -- } ;;
+*) set -- ;;
+esac
+for arg in ${cmdline%% -- *}; do
 	case "$arg" in
 	ukkv.ip=*) addr="${arg#ukkv.ip=}" ;;
 	ukkv.run=*) run="${arg#ukkv.run=}" ;;
 	ukkv.readyudp=*) readyudp="${arg#ukkv.readyudp=}" ;;
+	ukkv.hugepages=*) hugepages="${arg#ukkv.hugepages=}" ;;
+	ukkv.uio=1) uio=1 ;;
 	esac
 done
 ip link set lo up
-ip link set eth0 up
-ip addr add "$addr" dev eth0
-echo "ukkv-init: eth0 $addr, running $run $*"
+if [ -n "$uio" ]; then
+	pci=$(basename "$(readlink -f /sys/class/net/eth0/device/..)")
+	echo uio_pci_generic > "/sys/bus/pci/devices/$pci/driver_override"
+	echo "$pci" > "/sys/bus/pci/devices/$pci/driver/unbind"
+	echo "$pci" > /sys/bus/pci/drivers_probe
+	echo "ukkv-init: NIC $pci handed to uio_pci_generic"
+else
+	ip link set eth0 up
+	ip addr add "$addr" dev eth0
+	echo "ukkv-init: eth0 $addr"
+fi
+if [ -n "$hugepages" ]; then
+	echo "$hugepages" > /proc/sys/vm/nr_hugepages
+	mkdir -p /dev/hugepages
+	mount -t hugetlbfs nodev /dev/hugepages
+fi
+echo "ukkv-init: running $run $*"
 [ -z "$readyudp" ] && exec "/bin/$run" "$@"
 "/bin/$run" "$@" &
 pid=$!
@@ -55,6 +81,10 @@ type Run struct {
 	// ReadyUDP, for a program that prints no ready line, is the UDP port
 	// whose binding init announces as "ready udp 0.0.0.0:PORT".
 	ReadyUDP int
+	// UIO hands the NIC to uio_pci_generic for a DPDK program (the
+	// initramfs needs Options.DPDK); Hugepages reserves 2 MiB pages.
+	UIO       bool
+	Hugepages int
 }
 
 // KernelArgs is the guest kernel command line that runs r with addr (CIDR
@@ -63,6 +93,12 @@ func KernelArgs(addr string, r Run) string {
 	cmd := []string{"console=ttyS0", "panic=-1", "quiet", "ukkv.ip=" + addr, "ukkv.run=" + r.Program}
 	if r.ReadyUDP > 0 {
 		cmd = append(cmd, "ukkv.readyudp="+strconv.Itoa(r.ReadyUDP))
+	}
+	if r.UIO {
+		cmd = append(cmd, "ukkv.uio=1")
+	}
+	if r.Hugepages > 0 {
+		cmd = append(cmd, "ukkv.hugepages="+strconv.Itoa(r.Hugepages))
 	}
 	if len(r.Args) > 0 {
 		cmd = append(append(cmd, "--"), r.Args...)

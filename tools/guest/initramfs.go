@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strings"
 )
 
 const busybox = "/bin/busybox"
@@ -30,14 +31,41 @@ type Options struct {
 	// Programs are host paths of programs copied into /bin, each with the
 	// shared libraries ldd names for it.
 	Programs []string
-	// DPDK adds the uio modules a DPDK program in the guest needs.
+	// DPDK adds what a DPDK program in the guest needs: the uio modules
+	// and the PMD plugins for a virtio NIC, with their libraries.
 	DPDK bool
+}
+
+// dpdkPlugins are the DPDK drivers a guest program loads from Debian's
+// plugin folder; EAL loads every file there, so only these go in.
+var dpdkPlugins = []string{"librte_bus_pci.so", "librte_bus_vdev.so", "librte_mempool_ring.so", "librte_net_virtio.so"}
+
+// dpdkPluginGlob finds Debian's DPDK plugin folder (pmds-ABI).
+const dpdkPluginGlob = "/usr/lib/x86_64-linux-gnu/dpdk/pmds-*"
+
+// addDPDKPlugins copies the plugins under their own path, each with the
+// libraries it needs.
+func addDPDKPlugins(a *archive) error {
+	dirs, _ := filepath.Glob(dpdkPluginGlob)
+	if len(dirs) != 1 {
+		return fmt.Errorf("want one DPDK plugin folder %s, found %d (install the Debian package dpdk)", dpdkPluginGlob, len(dirs))
+	}
+	for _, p := range dpdkPlugins {
+		plugin := filepath.Join(dirs[0], p)
+		if err := addHostPath(a, plugin, 0); err != nil {
+			return err
+		}
+		if err := addLibraries(a, plugin); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // WriteInitramfs writes a gzipped initramfs for k to path.
 func WriteInitramfs(path string, k *Kernel, opts Options) error {
 	a := newArchive()
-	for _, d := range []string{"proc", "sys", "dev", "tmp", "run"} {
+	for _, d := range []string{"proc", "sys", "dev", "tmp", "run", "var/run"} {
 		a.dir(d)
 	}
 	// The kernel opens /dev/console for init before devtmpfs is mounted.
@@ -51,12 +79,17 @@ func WriteInitramfs(path string, k *Kernel, opts Options) error {
 		modules = append(append([]string(nil), netModules...), uioModules...)
 	}
 	for _, m := range modules {
-		if err := addHostFile(a, k.Modules[m], "lib/modules/"+m+".ko"); err != nil {
+		if err := addHostFile(a, k.Modules[m], "modules/"+m+".ko"); err != nil {
 			return err
 		}
 	}
 	for _, p := range opts.Programs {
-		if err := addProgram(a, p); err != nil {
+		if err := addProgramAt(a, p, "bin/"+filepath.Base(p)); err != nil {
+			return err
+		}
+	}
+	if opts.DPDK {
+		if err := addDPDKPlugins(a); err != nil {
 			return err
 		}
 	}
@@ -67,21 +100,65 @@ func WriteInitramfs(path string, k *Kernel, opts Options) error {
 	return writeGzipAtomic(path, a)
 }
 
-// addProgram copies a program and the libraries it links.
-func addProgram(a *archive, path string) error {
-	if err := addHostFile(a, path, "bin/"+filepath.Base(path)); err != nil {
+// addProgramAt copies a program to the path at, with the libraries it
+// links.
+func addProgramAt(a *archive, path, at string) error {
+	if err := addHostFile(a, path, at); err != nil {
 		return err
 	}
+	return addLibraries(a, path)
+}
+
+// addLibraries copies the libraries ldd names for path, under the
+// host's own paths.
+func addLibraries(a *archive, path string) error {
 	libs, err := sharedLibraries(path)
 	if err != nil {
 		return err
 	}
 	for _, lib := range libs {
-		if err := addHostFile(a, lib, lib); err != nil {
+		if err := addHostPath(a, lib, 0); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// maxLinks bounds the symlinks followed for one path, as the kernel does.
+const maxLinks = 40
+
+// addHostPath copies a host file to the same path and keeps every
+// symlink on the way (a merged /lib, a library's version links), so that
+// the loader sees one file under all its names, as on the host: DPDK
+// loads a driver once linked and once as a plugin, and a second copy
+// would register it twice.
+func addHostPath(a *archive, path string, links int) error {
+	if links > maxLinks {
+		return fmt.Errorf("initramfs: too many symlinks at %s", path)
+	}
+	parts := strings.Split(strings.Trim(filepath.Clean(path), "/"), "/")
+	cur := "/"
+	for i, part := range parts {
+		next := filepath.Join(cur, part)
+		fi, err := os.Lstat(next)
+		if err != nil {
+			return fmt.Errorf("initramfs: %w", err)
+		}
+		if fi.Mode()&os.ModeSymlink == 0 {
+			cur = next
+			continue
+		}
+		target, err := os.Readlink(next)
+		if err != nil {
+			return fmt.Errorf("initramfs: %w", err)
+		}
+		a.symlink(next, target)
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(cur, target)
+		}
+		return addHostPath(a, filepath.Join(append([]string{target}, parts[i+1:]...)...), links+1)
+	}
+	return addHostFile(a, cur, cur)
 }
 
 // lddPath matches the library paths in ldd's output.

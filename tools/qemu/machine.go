@@ -58,8 +58,12 @@ func (m Machine) Args() []string {
 		"-chardev", "stdio,id=con,signal=off", "-serial", "chardev:con",
 		"-kernel", m.Kernel,
 	}
+	// The host's CPU under KVM; under TCG every feature QEMU emulates, as
+	// Debian's DPDK needs SSE4.2 and qemu64 lacks it.
 	if m.Accel == KVM {
 		args = append(args, "-cpu", "host")
+	} else {
+		args = append(args, "-cpu", "max")
 	}
 	if m.Initrd != "" {
 		args = append(args, "-initrd", m.Initrd)
