@@ -82,7 +82,7 @@ func Start(ctx context.Context, opts Options) (*Guest, error) {
 			log.Warn(stopErr)
 		}
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("boot %s: %w", opts.Image.Name, ctx.Err())
+			return nil, fmt.Errorf("boot of %s interrupted, everything it started is stopped and removed: %w", opts.Image.Name, ctx.Err())
 		}
 		return nil, fmt.Errorf("boot %s: %w", opts.Image.Name, err)
 	}

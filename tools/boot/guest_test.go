@@ -65,6 +65,55 @@ func TestLinuxGuestServesThroughTap(t *testing.T) {
 	}
 }
 
+// TestTwoRunsAtOnce boots two guests side by side: their names and
+// addresses differ and each serves its own data.
+func TestTwoRunsAtOnce(t *testing.T) {
+	needHost(t)
+	img := imageOf(t, "linux-single")
+	guests := make([]*Guest, 2)
+	errs := make(chan error, 2)
+	for i := range guests {
+		go func() {
+			g, err := Start(context.Background(), Options{Image: img, Accel: accel(t), Server: []string{"--port", "11211"}})
+			guests[i] = g
+			errs <- err
+		}()
+	}
+	for range guests {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, g := range guests {
+		t.Cleanup(func() { _ = g.Stop() })
+	}
+	a, b := guests[0].Net, guests[1].Net
+	if a.Tap == b.Tap || a.Prefix == b.Prefix || a.Dir == b.Dir || a.GuestIP.Equal(b.GuestIP) {
+		t.Fatalf("two runs collide: %+v %+v", a, b)
+	}
+	for i, g := range guests {
+		c, err := kvproto.Dial(g.Addr())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		if err := c.Set("who", []byte{byte('0' + i)}, 0); err != nil {
+			t.Fatalf("set on guest %d: %v", i, err)
+		}
+	}
+	for i, g := range guests {
+		c, err := kvproto.Dial(g.Addr())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		items, err := c.Get("who")
+		if err != nil || string(items["who"].Value) != string(rune('0'+i)) {
+			t.Errorf("guest %d holds %q (%v), want its own value", i, items["who"].Value, err)
+		}
+	}
+}
+
 func TestMemcachedGuestServesThroughTap(t *testing.T) {
 	needHost(t)
 	repo, cache := repoAndCache(t)

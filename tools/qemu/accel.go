@@ -119,6 +119,8 @@ func probe(ctx context.Context) (Verdict, error) {
 // probeBoot boots the floor kernel and returns the time to its line.
 func probeBoot(ctx context.Context, accel Accel, kernel string) (time.Duration, error) {
 	con := NewConsole(FloorReadyLine)
+	// QEMU pauses rather than exits on a KVM internal error.
+	kvmError := con.Watch("KVM internal error")
 	start := time.Now()
 	p, err := Start(Machine{Accel: accel, MemoryMiB: probeMemMiB, Kernel: kernel}, con)
 	if err != nil {
@@ -132,6 +134,8 @@ func probeBoot(ctx context.Context, accel Accel, kernel string) (time.Duration, 
 		return con.ReadyAt().Sub(start), nil
 	case <-p.Done():
 		return 0, fmt.Errorf("QEMU ended (%v): %s", p.Err(), lastLine(con.Tail()))
+	case <-kvmError:
+		return 0, errors.New("KVM internal error (QEMU cannot emulate an instruction of the probe kernel; Unikraft images stop the same way)")
 	case <-ctx.Done():
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			return 0, fmt.Errorf("no output after %s: %s", probeTimeout, lastLine(con.Tail()))

@@ -24,6 +24,13 @@ type Console struct {
 	readyAt time.Time
 	// readyLine is the first whole line holding want.
 	readyLine string
+	watches   []watch
+}
+
+// watch is a text whose first line is signalled.
+type watch struct {
+	text string
+	seen chan struct{}
 }
 
 // NewConsole waits for a line containing want; sinks get every byte.
@@ -56,10 +63,25 @@ func (c *Console) line(l string, now time.Time) {
 	if len(c.tail) > tailLines {
 		c.tail = c.tail[1:]
 	}
+	for i, w := range c.watches {
+		if w.text != "" && strings.Contains(l, w.text) {
+			close(w.seen)
+			c.watches[i].text = ""
+		}
+	}
 	if c.readyAt.IsZero() && c.want != "" && strings.Contains(l, c.want) {
 		c.readyAt, c.readyLine = now, l
 		close(c.ready)
 	}
+}
+
+// Watch returns a channel closed once a line holding text appears.
+func (c *Console) Watch(text string) <-chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	w := watch{text: text, seen: make(chan struct{})}
+	c.watches = append(c.watches, w)
+	return w.seen
 }
 
 // Ready is closed when the ready line has appeared.

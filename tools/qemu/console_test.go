@@ -44,3 +44,18 @@ func TestConsoleTailKeepsLastLines(t *testing.T) {
 		t.Error("empty console tail")
 	}
 }
+
+func TestConsoleWatchSeesLinesLongGone(t *testing.T) {
+	c := NewConsole("ready")
+	seen := c.Watch("KVM internal error")
+	fmt.Fprint(c, "KVM internal error. Suberror: 1\n")
+	for i := 0; i < 3*tailLines; i++ {
+		fmt.Fprintf(c, "register dump %d\n", i)
+	}
+	select {
+	case <-seen:
+	default:
+		t.Fatal("watched line not signalled")
+	}
+	fmt.Fprint(c, "KVM internal error again\n") // a second match must not close twice
+}

@@ -20,6 +20,7 @@ const (
 	gdtOff       = multibootOff + 12        // null and 64-bit code descriptors
 	gdtrOff      = gdtOff + 16
 	code32Off    = gdtrOff + 8
+	mxcsrOff     = 0x800  // the MXCSR value the SSE set-up loads
 	pml4Off      = 0x1000 // identity map of the first 2 MiB: PML4, PDPT, PD
 	pdptOff      = 0x2000
 	pdOff        = 0x3000
@@ -28,14 +29,22 @@ const (
 
 func addr(off int) uint32 { return floorBase + uint32(off) }
 
-// code32 reads a memory-mapped device register, then switches from the
-// protected mode the multiboot loader leaves us in to long mode, as real
-// guests do: an accelerator that cannot emulate an MMIO access or enter
-// long mode stops here instead of printing the ready line.
+// code32 reads a memory-mapped device register, enables SSE and loads
+// MXCSR, then switches from the protected mode the multiboot loader
+// leaves us in to long mode, as real guests do: an accelerator that
+// cannot emulate an MMIO access or ldmxcsr (where Unikraft images stop
+// on a paravirtual KVM) or enter long mode stops here instead of
+// printing the ready line.
 func code32(code64Addr uint32) []byte {
 	var c []byte
 	put := func(b ...byte) { c = append(c, b...) }
 	imm := func(v uint32) { c = binary.LittleEndian.AppendUint32(c, v) }
+	put(0x0f, 0x20, 0xe0) // mov eax, cr4
+	put(0x0d)             // or eax, OSFXSR | OSXMMEXCPT
+	imm(0x600)            //
+	put(0x0f, 0x22, 0xe0) // mov cr4, eax
+	put(0x0f, 0xae, 0x15) // ldmxcsr [mxcsr]
+	imm(addr(mxcsrOff))   //
 	put(0x0f, 0x20, 0xe0) // mov eax, cr4
 	put(0x83, 0xc8, 0x20) // or eax, PAE
 	put(0x0f, 0x22, 0xe0) // mov cr4, eax
@@ -114,6 +123,7 @@ func FloorKernel() []byte {
 	copy(f[code32Off:], code32(addr(code64Off)))
 	copy(f[code64Off:], code64(addr(msgOff)))
 	copy(f[msgOff:], msg)
+	le.PutUint32(f[mxcsrOff:], 0x1f80) // all exceptions masked: the reset value
 	// Page tables: present and writable; the PD entry maps 2 MiB at 0.
 	le.PutUint64(f[pml4Off:], uint64(addr(pdptOff))|3)
 	le.PutUint64(f[pdptOff:], uint64(addr(pdOff))|3)
