@@ -2,6 +2,7 @@ package boot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -60,17 +61,35 @@ func bootsAndServes(ctx context.Context, opts Options, memMiB int) error {
 // given too little memory may hang rather than fail, which the ready
 // timeout of opts bounds.
 func SmallestMemory(ctx context.Context, opts Options, lo, hi int) (int, error) {
-	if err := bootsAndServes(ctx, opts, hi); err != nil {
-		return 0, fmt.Errorf("%s does not serve even with %d MiB: %w", opts.Image.Name, hi, err)
+	return bisect(lo, hi, func(mib int) error {
+		err := bootsAndServes(ctx, opts, mib)
+		log.Debugf("%s with %d MiB: %v", opts.Image.Name, mib, err)
+		if ctx.Err() != nil {
+			return fmt.Errorf("memory search of %s: %w", opts.Image.Name, errStop{ctx.Err()})
+		}
+		return err
+	})
+}
+
+// errStop ends a bisection: the failure is not the guest's.
+type errStop struct{ error }
+
+func (e errStop) Unwrap() error { return e.error }
+
+// bisect returns the smallest n in [lo, hi] for which works succeeds,
+// assuming that every n above it does too. hi must work.
+func bisect(lo, hi int, works func(int) error) (int, error) {
+	if err := works(hi); err != nil {
+		return 0, fmt.Errorf("fails even with %d: %w", hi, err)
 	}
-	// Invariant: hi works, lo-1 is below anything tried to work.
+	// Invariant: hi works; everything below lo failed.
 	for lo < hi {
 		mid := (lo + hi) / 2
-		err := bootsAndServes(ctx, opts, mid)
-		if ctx.Err() != nil {
-			return 0, ctx.Err()
+		err := works(mid)
+		var stop errStop
+		if errors.As(err, &stop) {
+			return 0, err
 		}
-		log.Debugf("%s with %d MiB: %v", opts.Image.Name, mid, err)
 		if err == nil {
 			hi = mid
 		} else {
