@@ -8,7 +8,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -117,15 +119,67 @@ func needGuestHost(t *testing.T) {
 
 var runNames = regexp.MustCompile(`run folder (\S+), DPDK prefix (\S+), TAP (\S+),`)
 
-// TestRunStopsCleanlyOnSIGINT runs `ukkv run linux-single` as a user
-// would, interrupts it once the guest serves, and checks it says so and
-// leaves no process, folder, DPDK file or TAP device.
-func TestRunStopsCleanlyOnSIGINT(t *testing.T) {
+// TestRunEndsCleanly runs `ukkv run linux-single` as a user would and,
+// once the guest serves, interrupts it or kills QEMU or testpmd under
+// it: each must end with a clear message and leave no process, folder,
+// DPDK file or TAP device.
+func TestRunEndsCleanly(t *testing.T) {
 	needGuestHost(t)
-	cmd := exec.Command(ukkvBinary(t), "-v", "run", "linux-single")
+	bin := ukkvBinary(t)
+	for _, tc := range []struct {
+		name   string
+		victim string // a program of the run to kill; "" interrupts ukkv
+		exit   int
+		says   string
+	}{
+		{"SIGINT", "", 130, "interrupted: linux-single stopped"},
+		{"QEMU killed", "qemu-system", 1, "linux-single: QEMU ended (signal: killed)"},
+		{"testpmd killed", "dpdk-testpmd", 1, "linux-single: testpmd ended (signal: killed)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cmd, stderr, dir, prefix, tap := startRun(t, bin)
+			if tc.victim == "" {
+				if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				killProgramOf(t, dir, tc.victim)
+			}
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			var err error
+			select {
+			case err = <-done:
+			case <-time.After(time.Minute):
+				t.Fatal("ukkv run still running a minute later")
+			}
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) || exit.ExitCode() != tc.exit {
+				t.Errorf("want exit status %d, got %v", tc.exit, err)
+			}
+			if !strings.Contains(stderr.String(), tc.says) {
+				t.Errorf("no message %q:\n%s", tc.says, stderr.String())
+			}
+			for _, path := range []string{dir, "/var/run/dpdk/" + prefix, "/sys/class/net/" + tap} {
+				if _, err := os.Stat(path); err == nil {
+					t.Errorf("%s left", path)
+				}
+			}
+			if pids := processesMentioning(dir); len(pids) > 0 {
+				t.Errorf("processes of the run left: %v", pids)
+			}
+		})
+	}
+}
+
+// startRun starts `ukkv -v run linux-single` and returns once it printed
+// its ready line, with the run's folder, DPDK prefix and TAP name.
+func startRun(t *testing.T, bin string) (*exec.Cmd, *lockedBuffer, string, string, string) {
+	t.Helper()
+	cmd := exec.Command(bin, "-v", "run", "linux-single")
 	cmd.Dir = "../.."
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	stderr := &lockedBuffer{}
+	cmd.Stderr = stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -133,7 +187,7 @@ func TestRunStopsCleanlyOnSIGINT(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer cmd.Process.Kill()
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
 	ready := make(chan string, 1)
 	go func() {
 		s := bufio.NewScanner(stdout)
@@ -157,32 +211,41 @@ func TestRunStopsCleanlyOnSIGINT(t *testing.T) {
 	if m == nil {
 		t.Fatalf("run names not logged:\n%s", stderr.String())
 	}
-	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err = <-done:
-	case <-time.After(time.Minute):
-		t.Fatal("ukkv run still running a minute after SIGINT")
-	}
-	var exit *exec.ExitError
-	if !errors.As(err, &exit) || exit.ExitCode() != 130 {
-		t.Errorf("want exit status 130 after SIGINT, got %v", err)
-	}
-	if !strings.Contains(stderr.String(), "interrupted: linux-single stopped") {
-		t.Errorf("no clear message after SIGINT:\n%s", stderr.String())
-	}
-	dir, prefix, tap := m[1], m[2], m[3]
-	for _, path := range []string{dir, "/var/run/dpdk/" + prefix, "/sys/class/net/" + tap} {
-		if _, err := os.Stat(path); err == nil {
-			t.Errorf("%s left after SIGINT", path)
+	return cmd, stderr, m[1], m[2], m[3]
+}
+
+// killProgramOf kills the process of the run whose command line holds
+// program.
+func killProgramOf(t *testing.T, dir, program string) {
+	t.Helper()
+	for _, pid := range processesMentioning(dir) {
+		data, _ := os.ReadFile("/proc/" + pid + "/cmdline")
+		if bytes.Contains(data, []byte(program)) {
+			n, _ := strconv.Atoi(pid)
+			if err := syscall.Kill(n, syscall.SIGKILL); err != nil {
+				t.Fatal(err)
+			}
+			return
 		}
 	}
-	if pids := processesMentioning(dir); len(pids) > 0 {
-		t.Errorf("processes of the run left after SIGINT: %v", pids)
-	}
+	t.Fatalf("no %s process of the run in %s", program, dir)
+}
+
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // processesMentioning lists processes whose command line holds s.
