@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 	"time"
 
@@ -31,12 +33,19 @@ func (gs *Guests) prepare(ctx context.Context, kvloadBin string, row Row) (Targe
 	if err != nil {
 		return nil, err
 	}
-	return &guestTarget{gs: gs, img: img, row: row, kvloadBin: kvloadBin}, nil
+	t := &guestTarget{gs: gs, img: img, row: row, kvloadBin: kvloadBin}
+	if row.DPDK {
+		t.memoryMiB = boot.DPDKGuestMemoryMiB
+	}
+	return t, nil
 }
 
 // image is the guest image of a row: the memcached guest, or the image
 // of its variant.
 func (gs *Guests) image(ctx context.Context, row Row) (*boot.Image, error) {
+	if row.DPDK {
+		return gs.dpdkImage(ctx, row)
+	}
 	if row.Variant == boot.MemcachedName {
 		img, err := boot.MemcachedImage(ctx, gs.Repo, gs.Cache)
 		if err != nil {
@@ -58,6 +67,31 @@ func (gs *Guests) image(ctx context.Context, row Row) (*boot.Image, error) {
 	return img, nil
 }
 
+// dpdkImage is the DPDK guest running the row's program. The program
+// takes EAL's options first, then its own with the guest's address,
+// which only the run's network knows: the kernel command line gets them
+// when the run boots.
+func (gs *Guests) dpdkImage(ctx context.Context, row Row) (*boot.Image, error) {
+	prog := filepath.Join(gs.Repo, "bin", row.Program)
+	if _, err := os.Stat(prog); err != nil {
+		return nil, Skipf("%s is missing: run `make`", filepath.Join("bin", row.Program))
+	}
+	img, err := boot.DPDKGuestImage(ctx, gs.Repo, gs.Cache, row.Name, prog, readyLine)
+	if err != nil {
+		return nil, Skipf("%v", err)
+	}
+	withEAL := *img
+	withEAL.Append = func(n *boot.Network, server []string) string {
+		// one lcore on the guest's one CPU
+		args := append([]string{"--lcores", "0@0", "-n", "1", "--", "--ip", n.GuestIP.String()}, server...)
+		return img.Append(n, args)
+	}
+	return &withEAL, nil
+}
+
+// readyLine starts the line our servers print once they serve.
+const readyLine = "ready udp "
+
 // guestTarget boots a fresh guest for every run: kvload owns the
 // vhost-user socket and ends with its run. QEMU's chardev reconnect=1
 // does re-attach a guest to the next kvload, but its ring restore fails
@@ -68,6 +102,8 @@ type guestTarget struct {
 	img       *boot.Image
 	row       Row
 	kvloadBin string
+	// memoryMiB is the guest's -m; 0 is boot's default.
+	memoryMiB int
 }
 
 // Measure boots the guest on kvload's port and waits for kvload's result.
@@ -82,7 +118,8 @@ func (t *guestTarget) Measure(ctx context.Context, w Workload, progress func(str
 		lb.cfg.Fill = true
 	}
 	g, err := boot.Start(ctx, boot.Options{
-		Image: t.img, Accel: t.gs.Accel, Backend: lb, Server: server, ReadyTimeout: t.gs.ReadyTimeout,
+		Image: t.img, Accel: t.gs.Accel, MemoryMiB: t.memoryMiB, Backend: lb, Server: server,
+		ReadyTimeout: t.gs.ReadyTimeout,
 	})
 	if err != nil {
 		return Measurement{}, err

@@ -23,8 +23,12 @@ type Row struct {
 	// Variant names the registry entry a guest row boots, or the boot
 	// package's memcached guest.
 	Variant string
-	// Program is the bin/ front end a host-native row runs.
+	// Program is the bin/ front end a host-native row runs, or the DPDK
+	// program of a DPDK guest row.
 	Program string
+	// DPDK says a guest row runs Program on DPDK's virtio PMD in a Linux
+	// guest rather than a registered variant.
+	DPDK bool
 	// PaperMode is the row's mode in the paper's Table 4 (in the same
 	// setup); empty when the paper has no such row.
 	PaperMode string
@@ -44,7 +48,7 @@ var rows = []Row{
 	{Name: "lwip-socket", Setup: UnikraftGuest, Variant: "lwip-socket", PaperMode: "lwip", Preloads: true},
 	{Name: "linux-single", Setup: LinuxGuest, Variant: "linux-single", PaperMode: "single", Preloads: true},
 	{Name: "linux-batch", Setup: LinuxGuest, Variant: "linux-batch", PaperMode: "batch", Preloads: true},
-	{Name: "linux-dpdk", Setup: LinuxGuest, Variant: "linux-dpdk", PaperMode: "dpdk", Preloads: true},
+	{Name: "linux-dpdk", Setup: LinuxGuest, Program: "kvstore-linux-dpdk", DPDK: true, PaperMode: "dpdk", Preloads: true},
 	{Name: "memcached", Setup: LinuxGuest, Variant: "memcached-guest"},
 	{Name: "metal-single", Setup: LinuxMetal, Program: "kvstore-linux-single", PaperMode: "single", Preloads: true},
 	{Name: "metal-batch", Setup: LinuxMetal, Program: "kvstore-linux-batch", PaperMode: "batch", Preloads: true},
