@@ -147,6 +147,16 @@ func (o *Outcome) Failed() error {
 	return errors.Join(errs...)
 }
 
+// CeilingWorkload is the load of the client ceiling: w itself for a
+// closed loop, but a closed loop of the default window for an open one,
+// whose rate would otherwise be all the ceiling could show.
+func CeilingWorkload(w Workload) Workload {
+	if w.Rate > 0 {
+		w.Rate, w.Window = 0, DefaultWorkload().Window
+	}
+	return w
+}
+
 // NothingMeasured is an error naming why each row has no runs when no
 // row has any, nil otherwise: such an outcome is not worth a report that
 // would replace an earlier one.
@@ -179,7 +189,7 @@ func Run(ctx context.Context, opts Options) (*Outcome, error) {
 	out := &Outcome{Workload: opts.Workload, Runs: opts.Runs, Accelerator: opts.Accelerator}
 	if opts.Loader != nil {
 		p.Stage("client ceiling")
-		c, err := opts.Loader.Ceiling(ctx, opts.Workload, p.Live("client ceiling"))
+		c, err := opts.Loader.Ceiling(ctx, CeilingWorkload(opts.Workload), p.Live("client ceiling"))
 		if err != nil {
 			out.CeilingErr = err
 			p.Result("client ceiling", err)

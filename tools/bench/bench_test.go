@@ -56,9 +56,13 @@ func (b *fakeBooter) Boot(ctx context.Context, r Row, w Workload) (Target, error
 	return t, nil
 }
 
-type fakeLoader struct{ err error }
+type fakeLoader struct {
+	err error
+	got Workload
+}
 
-func (l fakeLoader) Ceiling(ctx context.Context, w Workload, progress func(string)) (Measurement, error) {
+func (l *fakeLoader) Ceiling(ctx context.Context, w Workload, progress func(string)) (Measurement, error) {
+	l.got = w
 	return Measurement{RepliesPerS: 1e6}, l.err
 }
 
@@ -78,7 +82,7 @@ func TestRunMeasuresEachRowRunsTimesAndStopsIt(t *testing.T) {
 	var shown bytes.Buffer
 	out, err := Run(context.Background(), Options{
 		Rows: rowsNamed(t, "linux-single", "metal-single"), Runs: 3, Workload: DefaultWorkload(),
-		Booter: b, Loader: fakeLoader{}, Progress: NewProgress(&shown, false),
+		Booter: b, Loader: &fakeLoader{}, Progress: NewProgress(&shown, false),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -126,7 +130,7 @@ func TestRunKeepsTheRunsBeforeAFailureAndStopsTheRow(t *testing.T) {
 	b := &fakeBooter{targets: map[string]*fakeTarget{"linux-single": single, "metal-single": metal}}
 	out, err := Run(context.Background(), Options{
 		Rows: rowsNamed(t, "linux-single", "metal-single"), Runs: 3, Workload: DefaultWorkload(),
-		Booter: b, Loader: fakeLoader{err: errors.New("no ring")},
+		Booter: b, Loader: &fakeLoader{err: errors.New("no ring")},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -204,5 +208,34 @@ func TestNothingMeasuredNamesEveryRowsReason(t *testing.T) {
 	o.Rows = append(o.Rows, RowResult{Row: Row{Name: "c"}, Runs: runsAt(1)})
 	if err := o.NothingMeasured(); err != nil {
 		t.Errorf("a measured row, yet %v", err)
+	}
+}
+
+func TestTheCeilingOfAnOpenLoopIsAClosedOne(t *testing.T) {
+	w := DefaultWorkload()
+	w.Window = 64
+	if got := CeilingWorkload(w); got != w {
+		t.Errorf("closed loop changed for the ceiling: %+v", got)
+	}
+	w.Window, w.Rate = 0, 5000
+	got := CeilingWorkload(w)
+	if got.Rate != 0 || got.Window != DefaultWorkload().Window || got.Keys != w.Keys || got.Duration != w.Duration {
+		t.Errorf("ceiling of an open loop: %+v", got)
+	}
+	if err := got.Validate(); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestRunMeasuresTheCeilingOfAnOpenLoopClosed(t *testing.T) {
+	w := DefaultWorkload()
+	w.Window, w.Rate = 0, 5000
+	l := &fakeLoader{}
+	b := &fakeBooter{targets: map[string]*fakeTarget{}}
+	if _, err := Run(context.Background(), Options{Rows: rowsNamed(t, "metal-single"), Runs: 1, Workload: w, Booter: b, Loader: l}); err != nil {
+		t.Fatal(err)
+	}
+	if l.got != CeilingWorkload(w) {
+		t.Errorf("ceiling measured with %+v", l.got)
 	}
 }

@@ -190,8 +190,8 @@ func (o *Outcome) ceilingNote() string {
 		}
 		return "client ceiling: not measured"
 	}
-	return fmt.Sprintf("client ceiling: %s req/s (kvload against a loopback that answers at no cost, same workload); a row near it is limited by the client, not by the server",
-		formatRate(o.Ceiling.RepliesPerS))
+	return fmt.Sprintf("client ceiling: %s req/s (kvload against a loopback that answers at no cost: %s); a row near it is limited by the client, not by the server",
+		formatRate(o.Ceiling.RepliesPerS), CeilingWorkload(o.Workload))
 }
 
 // String describes the workload in one line.
