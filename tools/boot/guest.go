@@ -26,6 +26,9 @@ import (
 const (
 	DefaultMemoryMiB    = 256
 	DefaultReadyTimeout = 120 * time.Second
+	// backendAnswerTimeout bounds the wait for the vhost-user backend to
+	// answer once its socket exists.
+	backendAnswerTimeout = 30 * time.Second
 )
 
 // Options say what to boot and how.
@@ -119,6 +122,9 @@ func (o *Options) defaults() error {
 
 func (g *Guest) start(ctx context.Context, opts Options) error {
 	if err := g.backend.Start(ctx, g.Net); err != nil {
+		return err
+	}
+	if err := awaitVhostBackend(ctx, g.Net.Socket, backendAnswerTimeout); err != nil {
 		return err
 	}
 	var err error
