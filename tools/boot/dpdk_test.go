@@ -24,7 +24,7 @@ func TestDPDKGuestDrivesTheNIC(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := Start(context.Background(), Options{Image: img, Accel: accel(t), MemoryMiB: DPDKGuestMemoryMiB,
+	g, err := Start(context.Background(), Options{Image: img, Accel: accel(t),
 		Server: []string{"--lcores", "0@0,1@0", "-n", "1", "--", "--forward-mode=icmpecho", "--total-num-mbufs=2048"}})
 	if err != nil {
 		t.Fatal(err)

@@ -35,7 +35,8 @@ const (
 type Options struct {
 	Image *Image
 	Accel qemu.Accel
-	// MemoryMiB is the guest's -m.
+	// MemoryMiB is the guest's -m; 0 means DefaultMemoryMiB or what the
+	// image needs.
 	MemoryMiB int
 	// Backend is the DPDK side; nil means testpmd switching to a TAP.
 	Backend Backend
@@ -107,7 +108,7 @@ func (o *Options) defaults() error {
 		o.Accel = qemu.TCG
 	}
 	if o.MemoryMiB == 0 {
-		o.MemoryMiB = DefaultMemoryMiB
+		o.MemoryMiB = max(DefaultMemoryMiB, o.Image.MemoryMiB)
 	}
 	if o.Backend == nil {
 		o.Backend = &Switch{}

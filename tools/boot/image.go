@@ -26,6 +26,8 @@ type Image struct {
 	Append    func(n *Network, server []string) string
 	LegacyIRQ bool
 	ReadyLine string
+	// MemoryMiB, if set, is the least -m the image needs.
+	MemoryMiB int
 }
 
 // Bytes is the image's size on disk (kernel plus initramfs for Linux).
@@ -43,7 +45,8 @@ func (im *Image) Bytes() (int64, error) {
 
 // ImageFor finds or makes the image of a variant: a Unikraft variant's
 // built image, or a Linux guest assembled from the cached Debian kernel
-// and the server program built by `make`.
+// and the server program built by `make` (a DPDK guest when the program
+// links DPDK).
 func ImageFor(ctx context.Context, repo, cacheDir string, v *variant.Variant) (*Image, error) {
 	switch v.Kind {
 	case variant.Unikraft:
@@ -74,6 +77,13 @@ func linuxImage(ctx context.Context, repo, cacheDir string, v *variant.Variant) 
 	if _, err := os.Stat(program); err != nil {
 		return nil, fmt.Errorf("%s of variant %s is missing: run `make`", filepath.Join("bin", v.Program), v.Name)
 	}
+	dpdk, err := guest.UsesDPDK(program)
+	if err != nil {
+		return nil, err
+	}
+	if dpdk {
+		return DPDKGuestImage(ctx, repo, cacheDir, v.Name, program, v.ReadyLine)
+	}
 	return linuxGuestImage(ctx, repo, cacheDir, v.Name, v.ReadyLine, guest.Options{Programs: []string{program}},
 		func(server []string) guest.Run { return guest.Run{Program: v.Program, Args: server} })
 }
@@ -100,7 +110,8 @@ func MemcachedImage(ctx context.Context, repo, cacheDir string) (*Image, error) 
 }
 
 // DPDKGuestMemoryMiB is the least -m a DPDK guest should get: its
-// hugepages come on top of what Linux itself needs.
+// hugepages come on top of what Linux itself needs; Start gives it that
+// much unless told otherwise.
 const DPDKGuestMemoryMiB = 512
 
 // dpdkGuestHugepages are the 2 MiB pages a DPDK guest reserves.
@@ -113,10 +124,14 @@ const dpdkGuestHugepages = 96
 // it with at least DPDKGuestMemoryMiB.
 func DPDKGuestImage(ctx context.Context, repo, cacheDir, name, program, ready string) (*Image, error) {
 	base := filepath.Base(program)
-	return linuxGuestImage(ctx, repo, cacheDir, name, ready, guest.Options{Programs: []string{program}, DPDK: true},
+	img, err := linuxGuestImage(ctx, repo, cacheDir, name, ready, guest.Options{Programs: []string{program}, DPDK: true},
 		func(server []string) guest.Run {
 			return guest.Run{Program: base, Args: server, UIO: true, Hugepages: dpdkGuestHugepages}
 		})
+	if img != nil {
+		img.MemoryMiB = DPDKGuestMemoryMiB
+	}
+	return img, err
 }
 
 // linuxGuestImage writes the initramfs of a Linux guest into

@@ -59,7 +59,7 @@ warning). Writes results/boottime/ (JSON, CSV, Markdown, SVG).`,
 		},
 	}
 	cmd.Flags().IntVarP(&boots, "boots", "n", 10, "boots per variant")
-	cmd.Flags().IntVarP(&memory, "memory", "m", boot.DefaultMemoryMiB, "guest memory in MiB")
+	cmd.Flags().IntVarP(&memory, "memory", "m", 0, fmt.Sprintf("guest memory in MiB (0: %d, or more if an image needs it)", boot.DefaultMemoryMiB))
 	root.AddCommand(cmd)
 }
 

@@ -36,7 +36,7 @@ smallest memory (-m) with which it still boots and answers a request (found
 by bisection), and the accelerator used. Writes results/compare/ (JSON, CSV,
 Markdown and SVG charts), stamped with machine, date, revisions and command.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if boots < 1 || memoryMin < 1 || memoryMin > memory {
+			if boots < 1 || memoryMin < 1 || memory != 0 && memoryMin > memory {
 				return fmt.Errorf("want -n >= 1 and 1 <= --memory-min <= --memory")
 			}
 			if err := checkVariants(args); err != nil {
@@ -70,7 +70,7 @@ Markdown and SVG charts), stamped with machine, date, revisions and command.`,
 		},
 	}
 	cmd.Flags().IntVarP(&boots, "boots", "n", 10, "boots per variant for the boot time")
-	cmd.Flags().IntVarP(&memory, "memory", "m", boot.DefaultMemoryMiB, "guest memory in MiB for the boot times, and the top of the memory search")
+	cmd.Flags().IntVarP(&memory, "memory", "m", 0, fmt.Sprintf("guest memory in MiB for the boot times, and the top of the memory search (0: %d, or more if an image needs it)", boot.DefaultMemoryMiB))
 	cmd.Flags().IntVar(&memoryMin, "memory-min", 2, "bottom of the memory search in MiB")
 	cmd.Flags().BoolVar(&memorySearch, "memory-search", true, "find the smallest memory that boots and serves")
 	root.AddCommand(cmd)
@@ -85,6 +85,9 @@ func (e *bootEnv) compareRow(ctx context.Context, bt bootTimes, search bool, lo,
 	}
 	if !search {
 		return r, nil
+	}
+	if hi == 0 {
+		hi = max(boot.DefaultMemoryMiB, bt.img.MemoryMiB)
 	}
 	// A guest short of memory may hang instead of failing: give each try
 	// a few times its normal boot, not the default minutes.

@@ -151,7 +151,7 @@ socket path is printed.`,
 		},
 	}
 	server.register(cmd)
-	cmd.Flags().IntVarP(&memory, "memory", "m", boot.DefaultMemoryMiB, "guest memory in MiB")
+	cmd.Flags().IntVarP(&memory, "memory", "m", 0, fmt.Sprintf("guest memory in MiB (0: %d, or more if the image needs it)", boot.DefaultMemoryMiB))
 	cmd.Flags().StringVar(&subnet, "subnet", "", "the run's /24 (host .1, guest .2); default: a free one in 10.200-249.x.0")
 	cmd.Flags().BoolVar(&noSwitch, "no-switch", false, "start no testpmd; another program owns the vhost-user socket")
 	cmd.Flags().DurationVar(&timeout, "timeout", boot.DefaultReadyTimeout, "how long to wait for the guest's ready line")
