@@ -192,8 +192,8 @@ func TestReadyTimeoutNamesConsole(t *testing.T) {
 		t.Fatal(err)
 	}
 	img.ReadyLine = "a line the floor kernel never prints"
-	_, err = Start(context.Background(), Options{Image: img, Accel: accel(t), MemoryMiB: 32, ReadyTimeout: 3 * time.Second})
-	if err == nil || !strings.Contains(err.Error(), "within 3s") || !strings.Contains(err.Error(), "ukkv floor ready") {
+	_, err = Start(context.Background(), Options{Image: img, Accel: accel(t), MemoryMiB: 32, ReadyTimeout: 10 * time.Second})
+	if err == nil || !strings.Contains(err.Error(), "within 10s") || !strings.Contains(err.Error(), "ukkv floor ready") {
 		t.Fatalf("want a timeout quoting the console, got %v", err)
 	}
 }
