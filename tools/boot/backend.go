@@ -17,7 +17,8 @@ import (
 // owns the vhost-user server socket at Network.Socket. The default is
 // testpmd switching to a TAP device; a load generator brings its own.
 type Backend interface {
-	// Start returns once the socket exists.
+	// Start returns once the socket exists; Start of the guest then
+	// waits until the backend answers on it.
 	Start(ctx context.Context, n *Network) error
 	// Done is closed if the backend ends on its own; Err says how.
 	Done() <-chan struct{}

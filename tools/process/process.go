@@ -15,7 +15,6 @@ import (
 
 // Process is one started program.
 type Process struct {
-	Name  string
 	cmd   *exec.Cmd
 	stdin io.WriteCloser
 	done  chan struct{}
@@ -35,7 +34,7 @@ func Start(path string, args []string, opts Options) (*Process, error) {
 	cmd.Stdout = opts.Output
 	cmd.Stderr = opts.Output
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	p := &Process{Name: path, cmd: cmd, done: make(chan struct{})}
+	p := &Process{cmd: cmd, done: make(chan struct{})}
 	if opts.KeepStdin {
 		in, err := cmd.StdinPipe()
 		if err != nil {
