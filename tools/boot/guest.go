@@ -207,6 +207,10 @@ func (g *Guest) Wait(ctx context.Context) error {
 	case <-g.backend.Done():
 		err = g.backend.Err()
 	}
+	if ctx.Err() != nil {
+		// The teardown on cancel ends QEMU too: that is no crash.
+		err = nil
+	}
 	if stopErr := g.Stop(); stopErr != nil && err == nil {
 		err = stopErr
 	}
