@@ -182,6 +182,9 @@ func TestCancelTearsDown(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("no teardown 30s after cancel")
 	}
+	if err := g.Wait(ctx); err != nil {
+		t.Errorf("Wait after cancel reports %v, want nothing", err)
+	}
 	left.assertGone(t)
 }
 
