@@ -33,11 +33,7 @@ func (gs *Guests) prepare(ctx context.Context, kvloadBin string, row Row) (Targe
 	if err != nil {
 		return nil, err
 	}
-	t := &guestTarget{gs: gs, img: img, row: row, kvloadBin: kvloadBin}
-	if row.DPDK {
-		t.memoryMiB = boot.DPDKGuestMemoryMiB
-	}
-	return t, nil
+	return &guestTarget{gs: gs, img: img, row: row, kvloadBin: kvloadBin}, nil
 }
 
 // image is the guest image of a row: the memcached guest, or the image
@@ -102,8 +98,6 @@ type guestTarget struct {
 	img       *boot.Image
 	row       Row
 	kvloadBin string
-	// memoryMiB is the guest's -m; 0 is boot's default.
-	memoryMiB int
 }
 
 // Measure boots the guest on kvload's port and waits for kvload's result.
@@ -118,8 +112,7 @@ func (t *guestTarget) Measure(ctx context.Context, w Workload, progress func(str
 		lb.cfg.Fill = true
 	}
 	g, err := boot.Start(ctx, boot.Options{
-		Image: t.img, Accel: t.gs.Accel, MemoryMiB: t.memoryMiB, Backend: lb, Server: server,
-		ReadyTimeout: t.gs.ReadyTimeout,
+		Image: t.img, Accel: t.gs.Accel, Backend: lb, Server: server, ReadyTimeout: t.gs.ReadyTimeout,
 	})
 	if err != nil {
 		return Measurement{}, err
