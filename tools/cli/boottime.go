@@ -185,21 +185,3 @@ func (e *bootEnv) stampInfo(ctx context.Context, imgs []*boot.Image) map[string]
 	}
 	return info
 }
-
-// writeResults prints the table and writes results/DIR/DIR.*.
-func writeResults(cmd *cobra.Command, repo, name string, t *report.Table, charts ...*report.BarChart) error {
-	if err := t.WriteMarkdown(cmd.OutOrStdout()); err != nil {
-		return err
-	}
-	paths, err := report.WriteAll(filepath.Join(repo, "results", name), name, t, charts...)
-	if err != nil {
-		return err
-	}
-	for i, p := range paths {
-		if rel, err := filepath.Rel(repo, p); err == nil {
-			paths[i] = rel
-		}
-	}
-	log.Infof("wrote %s", strings.Join(paths, ", "))
-	return nil
-}

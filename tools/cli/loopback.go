@@ -94,20 +94,7 @@ func runLoopback(cmd *cobra.Command, o loopbackOptions) error {
 	}
 	t := loopbackTable(specs, tps, o)
 	t.Stamp = report.NewStamp("", toolVersions(tool, specs[len(specs)-1].Path))
-	if err := t.WriteMarkdown(cmd.OutOrStdout()); err != nil {
-		return err
-	}
-	paths, err := report.WriteAll(filepath.Join(repo, "results", "loopback"), "loopback", t, loopbackChart(specs, tps))
-	if err != nil {
-		return err
-	}
-	for i, p := range paths {
-		if rel, err := filepath.Rel(repo, p); err == nil {
-			paths[i] = rel
-		}
-	}
-	log.Infof("wrote %s", strings.Join(paths, ", "))
-	return nil
+	return writeResults(cmd, repo, "loopback", t, loopbackChart(specs, tps))
 }
 
 func lookPath(name, install string) (string, error) {

@@ -1,0 +1,29 @@
+package cli
+
+import (
+	"path/filepath"
+	"strings"
+
+	log "github.com/sirupsen/logrus"
+	"github.com/spf13/cobra"
+
+	"github.com/ukkv/ukkv/tools/report"
+)
+
+// writeResults prints the table and writes results/DIR/DIR.*.
+func writeResults(cmd *cobra.Command, repo, name string, t *report.Table, charts ...*report.BarChart) error {
+	if err := t.WriteMarkdown(cmd.OutOrStdout()); err != nil {
+		return err
+	}
+	paths, err := report.WriteAll(filepath.Join(repo, "results", name), name, t, charts...)
+	if err != nil {
+		return err
+	}
+	for i, p := range paths {
+		if rel, err := filepath.Rel(repo, p); err == nil {
+			paths[i] = rel
+		}
+	}
+	log.Infof("wrote %s", strings.Join(paths, ", "))
+	return nil
+}
