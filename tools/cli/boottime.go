@@ -34,19 +34,9 @@ warning). Writes results/boottime/ (JSON, CSV, Markdown, SVG).`,
 			if boots < 1 {
 				return fmt.Errorf("-n %d: at least 1", boots)
 			}
-			if err := checkVariants(args); err != nil {
-				return err
-			}
 			ctx := cmd.Context()
-			env, err := newBootEnv(ctx)
+			env, imgs, err := bootImages(ctx, args)
 			if err != nil {
-				return err
-			}
-			imgs, err := env.images(ctx, args)
-			if err != nil {
-				return err
-			}
-			if err := env.pickAccel(ctx); err != nil {
 				return err
 			}
 			floor, rows, err := env.measureBoots(ctx, imgs, boots, memory)
@@ -61,6 +51,24 @@ warning). Writes results/boottime/ (JSON, CSV, Markdown, SVG).`,
 	cmd.Flags().IntVarP(&boots, "boots", "n", 10, "boots per variant")
 	cmd.Flags().IntVarP(&memory, "memory", "m", 0, fmt.Sprintf("guest memory in MiB (0: %d, or more if an image needs it)", boot.DefaultMemoryMiB))
 	root.AddCommand(cmd)
+}
+
+// bootImages readies what a command that boots the named variants (every
+// one that can boot when none is named) needs: the boot environment, the
+// images and the accelerator.
+func bootImages(ctx context.Context, names []string) (*bootEnv, []*boot.Image, error) {
+	env, err := newBootEnv(ctx, names)
+	if err != nil {
+		return nil, nil, err
+	}
+	imgs, err := env.images(ctx, names)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := env.pickAccel(ctx); err != nil {
+		return nil, nil, err
+	}
+	return env, imgs, nil
 }
 
 // images returns the images of the named variants, or of every variant

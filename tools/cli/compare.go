@@ -39,19 +39,9 @@ Markdown and SVG charts), stamped with machine, date, revisions and command.`,
 			if boots < 1 || memoryMin < 1 || memory != 0 && memoryMin > memory {
 				return fmt.Errorf("want -n >= 1 and 1 <= --memory-min <= --memory")
 			}
-			if err := checkVariants(args); err != nil {
-				return err
-			}
 			ctx := cmd.Context()
-			env, err := newBootEnv(ctx)
+			env, imgs, err := bootImages(ctx, args)
 			if err != nil {
-				return err
-			}
-			imgs, err := env.images(ctx, args)
-			if err != nil {
-				return err
-			}
-			if err := env.pickAccel(ctx); err != nil {
 				return err
 			}
 			floor, times, err := env.measureBoots(ctx, imgs, boots, memory)

@@ -52,8 +52,12 @@ type bootEnv struct {
 	accel       qemu.Verdict
 }
 
-// newBootEnv finds the repository, the cache and QEMU.
-func newBootEnv(ctx context.Context) (*bootEnv, error) {
+// newBootEnv refuses unknown variant names, then finds the repository,
+// the cache and QEMU.
+func newBootEnv(ctx context.Context, names []string) (*bootEnv, error) {
+	if err := checkVariants(names); err != nil {
+		return nil, err
+	}
 	repo, err := build.RepoRoot()
 	if err != nil {
 		return nil, err
@@ -123,11 +127,8 @@ stdout once the guest serves, then streams its console until Ctrl-C. With
 socket path is printed.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkVariants(args); err != nil {
-				return err
-			}
 			ctx := cmd.Context()
-			env, err := newBootEnv(ctx)
+			env, err := newBootEnv(ctx, args)
 			if err != nil {
 				return err
 			}
