@@ -4,16 +4,13 @@ package dpdk
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"os"
 	"os/exec"
 	"strconv"
 	"time"
 
 	log "github.com/sirupsen/logrus"
-	"golang.org/x/sys/unix"
 
 	"github.com/ukkv/ukkv/tools/process"
 )
@@ -23,9 +20,6 @@ const (
 	// memoryMiB is testpmd's memory; its mbuf pool is sized to fit.
 	memoryMiB = 256
 	mbufs     = 16384
-	// socketDeadline bounds the wait for the vhost-user socket; testpmd
-	// takes about a second, more on a busy machine.
-	socketDeadline = 30 * time.Second
 )
 
 // Testpmd describes one testpmd switch. Every field must be unique to
@@ -60,7 +54,7 @@ func (t Testpmd) Args(hugepages bool) []string {
 		args = append(args, "--no-huge")
 	}
 	args = append(args, "-m", strconv.Itoa(memoryMiB),
-		"--vdev", "net_vhost0,iface="+t.Socket+",queues=1",
+		"--vdev", VhostPort(t.Socket),
 		"--vdev", "net_tap0,iface="+t.Tap,
 		"--", "--forward-mode=io", "--nb-cores=1", "--rxq=1", "--txq=1",
 		"--total-num-mbufs="+strconv.Itoa(mbufs))
@@ -71,22 +65,7 @@ func (t Testpmd) Args(hugepages bool) []string {
 // CPUs this process may use: the forwarding one polls, so it gets the
 // last CPU to itself when there are two or more.
 func lcores() string {
-	var set unix.CPUSet
-	first, last := 0, 0
-	if unix.SchedGetaffinity(0, &set) == nil {
-		first, last = -1, 0
-		for cpu := 0; cpu < 1024; cpu++ {
-			if set.IsSet(cpu) {
-				if first < 0 {
-					first = cpu
-				}
-				last = cpu
-			}
-		}
-		if first < 0 {
-			first = 0
-		}
-	}
+	first, last := CPURange()
 	return fmt.Sprintf("0@%d,1@%d", first, last)
 }
 
@@ -108,34 +87,11 @@ func (t Testpmd) Start(ctx context.Context) (*Switch, error) {
 		return nil, err
 	}
 	s := &Switch{Process: p, prefix: t.Prefix}
-	if err := waitSocket(ctx, t.Socket, p); err != nil {
+	if err := WaitSocket(ctx, t.Socket, p); err != nil {
 		s.Stop()
 		return nil, fmt.Errorf("testpmd: %w", err)
 	}
 	return s, nil
-}
-
-// waitSocket waits until path is a socket, p dies or the deadline passes.
-func waitSocket(ctx context.Context, path string, p *process.Process) error {
-	ctx, cancel := context.WithTimeout(ctx, socketDeadline)
-	defer cancel()
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		if fi, err := os.Stat(path); err == nil && fi.Mode()&os.ModeSocket != 0 {
-			return nil
-		}
-		select {
-		case <-p.Done():
-			return fmt.Errorf("exited before creating %s: %w", path, p.Err())
-		case <-ctx.Done():
-			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-				return fmt.Errorf("no vhost-user socket %s after %s", path, socketDeadline)
-			}
-			return ctx.Err()
-		case <-tick.C:
-		}
-	}
 }
 
 // Stop ends testpmd and removes the files DPDK leaves when killed.

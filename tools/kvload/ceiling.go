@@ -54,7 +54,7 @@ func MacswapCeiling(ctx context.Context, c Config, progress func(string)) (*Resu
 	}
 	defer os.RemoveAll(dir)
 	socket := filepath.Join(dir, "vhost.sock")
-	c.Port = VhostPort(socket)
+	c.Port = dpdk.VhostPort(socket)
 	c.Echo = true
 	c.Fill = false
 	g, err := Start(c, progress)

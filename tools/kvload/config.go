@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"time"
 
-	"golang.org/x/sys/unix"
+	"github.com/ukkv/ukkv/tools/dpdk"
 )
 
 // Config is one run of kvload. Defaults gives every field a value.
@@ -54,9 +54,11 @@ type Config struct {
 
 // Defaults is a short closed-loop run, GET-heavy, over a small key set.
 func Defaults() Config {
+	// testpmd's polling lcore takes the last CPU, so kvload takes the first.
+	cpu, _ := dpdk.CPURange()
 	return Config{
 		Binary:      "bin/kvload",
-		CPU:         firstCPU(),
+		CPU:         cpu,
 		MemoryMiB:   128,
 		SrcPort:     40000,
 		DstPort:     11211,
@@ -130,20 +132,6 @@ func (c Config) Args() []string {
 		args = append(args, "--fill")
 	}
 	return args
-}
-
-// firstCPU is the first CPU this process may run on: testpmd's polling
-// core takes the last one (tools/dpdk), so the two do not share.
-func firstCPU() int {
-	var set unix.CPUSet
-	if unix.SchedGetaffinity(0, &set) == nil {
-		for cpu := 0; cpu < 1024; cpu++ {
-			if set.IsSet(cpu) {
-				return cpu
-			}
-		}
-	}
-	return 0
 }
 
 func seconds(d time.Duration) string { return formatFloat(d.Seconds()) }

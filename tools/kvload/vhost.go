@@ -3,19 +3,10 @@ package kvload
 import (
 	"context"
 	"fmt"
-	"os"
-	"time"
 
 	"github.com/ukkv/ukkv/tools/boot"
+	"github.com/ukkv/ukkv/tools/dpdk"
 )
-
-// socketDeadline bounds the wait for kvload's vhost-user socket.
-const socketDeadline = 30 * time.Second
-
-// VhostPort is the --vdev of a vhost-user backend serving on socket.
-func VhostPort(socket string) string {
-	return "net_vhost0,iface=" + socket + ",queues=1"
-}
 
 // Vhost is kvload as a guest's vhost-user backend (a boot.Backend): it
 // creates the socket the guest's QEMU connects to, waits for the guest's
@@ -31,7 +22,7 @@ type Vhost struct {
 // own and the guest's as the server's, and returns once the socket exists.
 func (v *Vhost) Start(ctx context.Context, n *boot.Network) error {
 	c := v.Config
-	c.Port = VhostPort(n.Socket)
+	c.Port = dpdk.VhostPort(n.Socket)
 	c.Prefix = n.Prefix
 	c.SrcIP, c.DstIP = n.HostIP, n.GuestIP
 	g, err := Start(c, v.Progress)
@@ -67,21 +58,11 @@ func (v *Vhost) Result(ctx context.Context) (*Result, error) {
 	return v.gen.Wait(ctx)
 }
 
+// awaitSocket waits for kvload's vhost-user socket; an error carries
+// kvload's last output.
 func awaitSocket(ctx context.Context, path string, g *Generator) error {
-	ctx, cancel := context.WithTimeout(ctx, socketDeadline)
-	defer cancel()
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		if fi, err := os.Stat(path); err == nil && fi.Mode()&os.ModeSocket != 0 {
-			return nil
-		}
-		select {
-		case <-g.Done():
-			return fmt.Errorf("kvload ended before creating %s (%v):\n%s", path, g.proc.Err(), g.out.Tail())
-		case <-ctx.Done():
-			return fmt.Errorf("kvload made no vhost-user socket %s: %w", path, ctx.Err())
-		case <-tick.C:
-		}
+	if err := dpdk.WaitSocket(ctx, path, g.proc); err != nil {
+		return fmt.Errorf("kvload: %w:\n%s", err, g.out.Tail())
 	}
+	return nil
 }

@@ -1,0 +1,43 @@
+package dpdk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/ukkv/ukkv/tools/process"
+)
+
+// socketDeadline bounds the wait for a vhost-user socket; a DPDK
+// program takes about a second to create it, more on a busy machine.
+const socketDeadline = 30 * time.Second
+
+// VhostPort is the --vdev of a vhost-user port serving on socket.
+func VhostPort(socket string) string {
+	return "net_vhost0,iface=" + socket + ",queues=1"
+}
+
+// WaitSocket waits until path is a socket, p dies or the deadline passes.
+func WaitSocket(ctx context.Context, path string, p *process.Process) error {
+	ctx, cancel := context.WithTimeout(ctx, socketDeadline)
+	defer cancel()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if fi, err := os.Stat(path); err == nil && fi.Mode()&os.ModeSocket != 0 {
+			return nil
+		}
+		select {
+		case <-p.Done():
+			return fmt.Errorf("exited before creating %s: %w", path, p.Err())
+		case <-ctx.Done():
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				return fmt.Errorf("no vhost-user socket %s after %s", path, socketDeadline)
+			}
+			return ctx.Err()
+		case <-tick.C:
+		}
+	}
+}
