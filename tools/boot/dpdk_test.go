@@ -7,6 +7,8 @@ import (
 	"os/exec"
 	"testing"
 	"time"
+
+	"github.com/ukkv/ukkv/tools/internal/testenv"
 )
 
 // TestDPDKGuestDrivesTheNIC boots a Linux guest whose program is
@@ -19,12 +21,12 @@ func TestDPDKGuestDrivesTheNIC(t *testing.T) {
 	if err != nil {
 		t.Skip("dpdk-testpmd missing: install the Debian package dpdk-dev")
 	}
-	repo, cache := repoAndCache(t)
+	repo, cache := testenv.Repo(t), testenv.Cache(t)
 	img, err := DPDKGuestImage(context.Background(), repo, cache, "dpdk-guest-probe", testpmd, "Port 0: 52:54:00")
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := Start(context.Background(), Options{Image: img, Accel: accel(t),
+	g, err := Start(context.Background(), Options{Image: img, Accel: testenv.Accel(t),
 		Server: []string{"--lcores", "0@0,1@0", "-n", "1", "--", "--forward-mode=icmpecho", "--total-num-mbufs=2048"}})
 	if err != nil {
 		t.Fatal(err)

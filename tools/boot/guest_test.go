@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ukkv/ukkv/tools/internal/testenv"
 	"github.com/ukkv/ukkv/tools/kvproto"
 	"github.com/ukkv/ukkv/tools/variant"
 )
@@ -70,11 +71,12 @@ func TestLinuxGuestServesThroughTap(t *testing.T) {
 func TestTwoRunsAtOnce(t *testing.T) {
 	needHost(t)
 	img := imageOf(t, "linux-single")
+	accel := testenv.Accel(t)
 	guests := make([]*Guest, 2)
 	errs := make(chan error, 2)
 	for i := range guests {
 		go func() {
-			g, err := Start(context.Background(), Options{Image: img, Accel: accel(t), Server: []string{"--port", "11211"}})
+			g, err := Start(context.Background(), Options{Image: img, Accel: accel, Server: []string{"--port", "11211"}})
 			guests[i] = g
 			errs <- err
 		}()
@@ -116,7 +118,7 @@ func TestTwoRunsAtOnce(t *testing.T) {
 
 func TestMemcachedGuestServesThroughTap(t *testing.T) {
 	needHost(t)
-	repo, cache := repoAndCache(t)
+	repo, cache := testenv.Repo(t), testenv.Cache(t)
 	img, err := MemcachedImage(context.Background(), repo, cache)
 	if err != nil {
 		t.Skip(err)
@@ -195,7 +197,7 @@ func TestReadyTimeoutNamesConsole(t *testing.T) {
 		t.Fatal(err)
 	}
 	img.ReadyLine = "a line the floor kernel never prints"
-	_, err = Start(context.Background(), Options{Image: img, Accel: accel(t), MemoryMiB: 32, ReadyTimeout: 10 * time.Second})
+	_, err = Start(context.Background(), Options{Image: img, Accel: testenv.Accel(t), MemoryMiB: 32, ReadyTimeout: 10 * time.Second})
 	if err == nil || !strings.Contains(err.Error(), "within 10s") || !strings.Contains(err.Error(), "ukkv floor ready") {
 		t.Fatalf("want a timeout quoting the console, got %v", err)
 	}

@@ -4,50 +4,28 @@ import (
 	"context"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/ukkv/ukkv/tools/build"
-	"github.com/ukkv/ukkv/tools/qemu"
-	"github.com/ukkv/ukkv/tools/sources"
+	"github.com/ukkv/ukkv/tools/internal/testenv"
 	"github.com/ukkv/ukkv/tools/variant"
 )
 
-// needHost skips unless the test can run guests here: root (testpmd,
-// TAP devices), QEMU and testpmd.
+// needHost skips unless the test can run guests here: root, QEMU,
+// testpmd and ip (TAP devices).
 func needHost(t *testing.T) {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("needs root (DPDK, TAP devices): run `make test` as root")
-	}
-	for bin, pkg := range map[string]string{"qemu-system-x86_64": "qemu-system-x86", "dpdk-testpmd": "dpdk-dev", "ip": "iproute2"} {
-		if _, err := exec.LookPath(bin); err != nil {
-			t.Skipf("%s missing: install the Debian package %s (make deps)", bin, pkg)
-		}
-	}
-}
-
-func repoAndCache(t *testing.T) (string, string) {
-	t.Helper()
-	repo, err := build.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cache, err := sources.DefaultDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return repo, cache
+	testenv.NeedGuestHost(t)
+	testenv.NeedCommands(t, map[string]string{"ip": "iproute2"})
 }
 
 // imageOf returns a variant's image or skips naming what to build.
 func imageOf(t *testing.T, name string) *Image {
 	t.Helper()
-	repo, cache := repoAndCache(t)
+	repo, cache := testenv.Repo(t), testenv.Cache(t)
 	v, err := variant.Lookup(name)
 	if err != nil {
 		t.Fatal(err)
@@ -62,24 +40,10 @@ func imageOf(t *testing.T, name string) *Image {
 	return img
 }
 
-// accel is the accelerator this machine runs guests on.
-func accel(t *testing.T) qemu.Accel {
-	t.Helper()
-	cache, err := sources.DefaultDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := qemu.ChooseAccel(context.Background(), cache)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v.Accel
-}
-
 // boot starts img with testpmd and stops it at the end of the test.
 func bootImage(t *testing.T, ctx context.Context, img *Image) *Guest {
 	t.Helper()
-	g, err := Start(ctx, Options{Image: img, Accel: accel(t), MemoryMiB: DefaultMemoryMiB,
+	g, err := Start(ctx, Options{Image: img, Accel: testenv.Accel(t), MemoryMiB: DefaultMemoryMiB,
 		Server: []string{"--port", "11211"}})
 	if err != nil {
 		t.Fatal(err)

@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ukkv/ukkv/tools/internal/testenv"
 )
 
 // ukkvBinary builds the ukkv command once for the tests that run it as a
@@ -104,17 +106,8 @@ func TestRunRefusesSubnetInUse(t *testing.T) {
 // needGuestHost skips unless linux-single can boot here.
 func needGuestHost(t *testing.T) {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("needs root (DPDK, TAP devices): run `make test` as root")
-	}
-	for bin, pkg := range map[string]string{"qemu-system-x86_64": "qemu-system-x86", "dpdk-testpmd": "dpdk-dev"} {
-		if _, err := exec.LookPath(bin); err != nil {
-			t.Skipf("%s missing: install the Debian package %s (make deps)", bin, pkg)
-		}
-	}
-	if _, err := os.Stat("../../bin/kvstore-linux-single"); err != nil {
-		t.Skip("bin/kvstore-linux-single missing: run `make`")
-	}
+	testenv.NeedGuestHost(t)
+	testenv.Binary(t, "kvstore-linux-single")
 }
 
 var runNames = regexp.MustCompile(`run folder (\S+), DPDK prefix (\S+), TAP (\S+),`)

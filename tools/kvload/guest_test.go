@@ -8,28 +8,18 @@ import (
 	"time"
 
 	"github.com/ukkv/ukkv/tools/boot"
-	"github.com/ukkv/ukkv/tools/build"
-	"github.com/ukkv/ukkv/tools/qemu"
-	"github.com/ukkv/ukkv/tools/sources"
+	"github.com/ukkv/ukkv/tools/internal/testenv"
 	"github.com/ukkv/ukkv/tools/variant"
 )
 
 // linuxGuestImage returns the linux-single guest image, or skips.
 func linuxGuestImage(t *testing.T) *boot.Image {
 	t.Helper()
-	repo, err := build.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cache, err := sources.DefaultDir()
-	if err != nil {
-		t.Fatal(err)
-	}
 	v, err := variant.Lookup("linux-single")
 	if err != nil {
 		t.Fatal(err)
 	}
-	img, err := boot.ImageFor(context.Background(), repo, cache, v)
+	img, err := boot.ImageFor(context.Background(), testenv.Repo(t), testenv.Cache(t), v)
 	if err != nil {
 		if strings.Contains(err.Error(), "run `") {
 			t.Skipf("the Linux guest cannot boot yet: %v", err)
@@ -42,14 +32,7 @@ func linuxGuestImage(t *testing.T) *boot.Image {
 func TestAgainstLinuxGuestOverVhostUser(t *testing.T) {
 	bin := needDPDK(t)
 	img := linuxGuestImage(t)
-	cache, err := sources.DefaultDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	accel, err := qemu.ChooseAccel(context.Background(), cache)
-	if err != nil {
-		t.Fatal(err)
-	}
+	accel := testenv.Accel(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 
@@ -62,7 +45,7 @@ func TestAgainstLinuxGuestOverVhostUser(t *testing.T) {
 	c.LinkTimeout = boot.DefaultReadyTimeout
 	kv := &Vhost{Config: c, Progress: func(l string) { t.Log(l) }}
 	g, err := boot.Start(ctx, boot.Options{
-		Image: img, Accel: accel.Accel, Backend: kv,
+		Image: img, Accel: accel, Backend: kv,
 		Server: []string{"--port", strconv.Itoa(c.DstPort),
 			"--preload", strconv.Itoa(testKeys), "--value-size", strconv.Itoa(testValueSize)},
 	})
@@ -70,7 +53,7 @@ func TestAgainstLinuxGuestOverVhostUser(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer g.Stop()
-	t.Logf("guest ready after %s (%s)", g.BootTime().Round(time.Millisecond), accel.Accel)
+	t.Logf("guest ready after %s (%s)", g.BootTime().Round(time.Millisecond), accel)
 	r, err := kv.Result(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -9,13 +9,13 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/ukkv/ukkv/tools/internal/testenv"
 	"github.com/ukkv/ukkv/tools/process"
 )
 
@@ -29,27 +29,12 @@ const (
 	serverPort    = 11211 // on an address of our own: no collision
 )
 
-// binary finds a program of bin/, or skips the test.
-func binary(t *testing.T, name string) string {
-	t.Helper()
-	path, err := filepath.Abs(filepath.Join("..", "..", "bin", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("%s is missing: run `make`", path)
-	}
-	return path
-}
-
 // needDPDK skips unless kvload can run here: root (TAP devices, DPDK)
 // and the binary built.
 func needDPDK(t *testing.T) string {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("kvload needs root (DPDK, TAP devices): run `make test` as root")
-	}
-	return binary(t, "kvload")
+	testenv.NeedRoot(t)
+	return testenv.Binary(t, "kvload")
 }
 
 func randomHex(n int) string {
@@ -216,7 +201,7 @@ func checkLatency(t *testing.T, r *Result) {
 
 func TestAgainstLinuxSingleThroughTap(t *testing.T) {
 	bin := needDPDK(t)
-	server := binary(t, "kvstore-linux-single")
+	server := testenv.Binary(t, "kvstore-linux-single")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	n := newTapNet(t)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ukkv/ukkv/tools/internal/testenv"
 	"github.com/ukkv/ukkv/tools/kvserver"
 )
 
@@ -96,7 +97,7 @@ func otherRequestID(b []byte) []byte {
 
 func TestValidationCatchesMisbehaviour(t *testing.T) {
 	bin := needDPDK(t)
-	server := binary(t, "kvstore-linux-single")
+	server := testenv.Binary(t, "kvstore-linux-single")
 	const every = 5
 	for _, tc := range []struct {
 		name  string
