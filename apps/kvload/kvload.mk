@@ -29,8 +29,8 @@ KVLOAD_TEST_SRCS := $(KVLOAD_DIR)/tests/kvload_test.c $(KVLOAD_DIR)/proto.c \
 $(KVLOAD_BUILD):
 	mkdir -p $@
 
-$(KVLOAD_BUILD)/kvload_test: $(KVLOAD_TEST_SRCS) $(KVLOAD_HDRS) | $(KVLOAD_BUILD)
-	$(CC) $(KV_SAN_CFLAGS) -I$(KVLOAD_DIR) -o $@ $(KVLOAD_TEST_SRCS)
+$(KVLOAD_BUILD)/kvload_test: $(KVLOAD_TEST_SRCS) $(KVLOAD_HDRS) $(KV_TEST_HDRS) | $(KVLOAD_BUILD)
+	$(CC) $(KV_SAN_CFLAGS) -I$(KVLOAD_DIR) -I$(KV_TESTS) -o $@ $(KVLOAD_TEST_SRCS)
 
 check-kvload: $(KVLOAD_BUILD)/kvload_test
 	$(KVLOAD_BUILD)/kvload_test

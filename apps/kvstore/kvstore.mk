@@ -3,6 +3,7 @@
 KV_DIR   := apps/kvstore
 KV_CORE  := $(KV_DIR)/core
 KV_TESTS := $(KV_DIR)/tests
+KV_TEST_HDRS := $(KV_TESTS)/check.h
 KV_BUILD := build/kvstore
 KV_CORE_SRCS := $(KV_CORE)/kv.c
 KV_CORE_HDRS := $(KV_CORE)/kv.h
@@ -68,17 +69,17 @@ $(KV_BUILD)/udp_probe: $(KV_TESTS)/udp_probe.c | $(KV_BUILD)
 	$(CC) $(CFLAGS) -o $@ $<
 
 # kv_test: the core as Unikraft builds it; kv_test_huge: as Linux does.
-$(KV_BUILD)/kv_test: $(KV_TESTS)/kv_test.c $(KV_CORE_SRCS) $(KV_CORE_HDRS) | $(KV_BUILD)
+$(KV_BUILD)/kv_test: $(KV_TESTS)/kv_test.c $(KV_CORE_SRCS) $(KV_CORE_HDRS) $(KV_TEST_HDRS) | $(KV_BUILD)
 	$(CC) $(KV_SAN_CFLAGS) -o $@ $(KV_TESTS)/kv_test.c $(KV_CORE_SRCS)
 
-$(KV_BUILD)/kv_test_huge: $(KV_TESTS)/kv_test.c $(KV_CORE_SRCS) $(KV_CORE_HDRS) | $(KV_BUILD)
+$(KV_BUILD)/kv_test_huge: $(KV_TESTS)/kv_test.c $(KV_CORE_SRCS) $(KV_CORE_HDRS) $(KV_TEST_HDRS) | $(KV_BUILD)
 	$(CC) $(KV_SAN_CFLAGS) -DKV_HUGEPAGES -o $@ $(KV_TESTS)/kv_test.c $(KV_CORE_SRCS)
 
 check-kvcore: $(KV_BUILD)/kv_test $(KV_BUILD)/kv_test_huge
 	$(KV_BUILD)/kv_test
 	$(KV_BUILD)/kv_test_huge
 
-$(KV_BUILD)/pkt_test: $(KV_TESTS)/pkt_test.c $(KV_PKT_SRCS) $(KV_PKT_HDRS) | $(KV_BUILD)
+$(KV_BUILD)/pkt_test: $(KV_TESTS)/pkt_test.c $(KV_PKT_SRCS) $(KV_PKT_HDRS) $(KV_TEST_HDRS) | $(KV_BUILD)
 	$(CC) $(KV_SAN_CFLAGS) -o $@ $(KV_TESTS)/pkt_test.c $(KV_PKT_SRCS)
 
 check-kvpkt: $(KV_BUILD)/pkt_test

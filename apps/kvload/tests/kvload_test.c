@@ -10,20 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "hist.h"
 #include "kv.h"
 #include "proto.h"
 #include "track.h"
-
-static int failures;
-
-#define CHECK(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "%s:%d: %s: check failed: %s\n",	\
-			__FILE__, __LINE__, __func__, #cond);		\
-		failures++;						\
-	}								\
-} while (0)
 
 #define KEYS		100
 #define VALUE_SIZE	300
@@ -223,10 +214,5 @@ int main(void)
 	test_hist();
 	values_fini(&vals);
 	kv_store_destroy(store);
-	if (failures) {
-		fprintf(stderr, "kvload_test: %d checks failed\n", failures);
-		return 1;
-	}
-	printf("kvload_test: all checks passed\n");
-	return 0;
+	return check_report("kvload_test");
 }

@@ -8,17 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "kv.h"
-
-static int failures;
-
-#define CHECK(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "%s:%d: %s: check failed: %s\n",	\
-			__FILE__, __LINE__, __func__, #cond);		\
-		failures++;						\
-	}								\
-} while (0)
 
 static uint8_t out[2048];
 static size_t outlen;
@@ -577,10 +568,5 @@ int main(void)
 	test_stats();
 	test_preload();
 	test_create_limits();
-	if (failures) {
-		fprintf(stderr, "kv_test: %d checks failed\n", failures);
-		return 1;
-	}
-	printf("kv_test: all checks passed\n");
-	return 0;
+	return check_report("kv_test");
 }

@@ -9,17 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "pkt.h"
-
-static int failures;
-
-#define CHECK(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "%s:%d: %s: check failed: %s\n",	\
-			__FILE__, __LINE__, __func__, #cond);		\
-		failures++;						\
-	}								\
-} while (0)
 
 static const uint8_t our_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
 static const uint8_t peer_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 };
@@ -362,10 +353,5 @@ int main(void)
 	test_udp_refused();
 	test_udp_reply();
 	test_zero_checksum();
-	if (failures) {
-		fprintf(stderr, "pkt_test: %d checks failed\n", failures);
-		return 1;
-	}
-	printf("pkt_test: all checks passed\n");
-	return 0;
+	return check_report("pkt_test");
 }
