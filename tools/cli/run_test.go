@@ -10,12 +10,12 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/ukkv/ukkv/tools/internal/testenv"
+	"github.com/ukkv/ukkv/tools/process"
 )
 
 // ukkvBinary builds the ukkv command once for the tests that run it as a
@@ -167,11 +167,11 @@ func TestRunEndsCleanly(t *testing.T) {
 
 // startRun starts `ukkv -v run linux-single` and returns once it printed
 // its ready line, with the run's folder, DPDK prefix and TAP name.
-func startRun(t *testing.T, bin string) (*exec.Cmd, *lockedBuffer, string, string, string) {
+func startRun(t *testing.T, bin string) (*exec.Cmd, *process.Buffer, string, string, string) {
 	t.Helper()
 	cmd := exec.Command(bin, "-v", "run", "linux-single")
 	cmd.Dir = "../.."
-	stderr := &lockedBuffer{}
+	stderr := &process.Buffer{}
 	cmd.Stderr = stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -222,23 +222,6 @@ func killProgramOf(t *testing.T, dir, program string) {
 		}
 	}
 	t.Fatalf("no %s process of the run in %s", program, dir)
-}
-
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // processesMentioning lists processes whose command line holds s.

@@ -1,7 +1,6 @@
 package kvload
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -11,7 +10,6 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -117,24 +115,7 @@ func startOnTap(t *testing.T, ctx context.Context, n tapNet, c Config, far func(
 // tapServer is a Linux front end bound to the TAP's host address.
 type tapServer struct {
 	proc *process.Process
-	out  syncBuffer
-}
-
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+	out  process.Buffer
 }
 
 func startTapServer(t *testing.T, ctx context.Context, path string, host net.IP) *tapServer {

@@ -1,11 +1,9 @@
 package process
 
 import (
-	"bytes"
 	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -14,7 +12,7 @@ import (
 // TestStopEndsTheWholeGroup starts a shell that ignores SIGTERM and has
 // a child of its own: Stop must leave neither.
 func TestStopEndsTheWholeGroup(t *testing.T) {
-	out := &lockedBuffer{}
+	out := &Buffer{}
 	p, err := Start("/bin/sh", []string{"-c", `trap "" TERM; sleep 100 & echo $!; wait`}, Options{Output: out})
 	if err != nil {
 		t.Fatal(err)
@@ -40,23 +38,6 @@ func TestStopEndsTheWholeGroup(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	t.Errorf("child %d survived Stop", child)
-}
-
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 func TestKeepStdinHoldsInputOpen(t *testing.T) {
