@@ -54,15 +54,7 @@ func serves(t *testing.T, g *Guest) {
 func TestLinuxGuestServesThroughTap(t *testing.T) {
 	needHost(t)
 	for _, v := range variant.OfKind(variant.LinuxGuest) {
-		t.Run(v.Name, func(t *testing.T) {
-			g := bootImage(t, context.Background(), imageOf(t, v.Name))
-			serves(t, g)
-			left := leftoversOf(g)
-			if err := g.Stop(); err != nil {
-				t.Fatal(err)
-			}
-			left.assertGone(t)
-		})
+		t.Run(v.Name, func(t *testing.T) { servesThenLeavesNothing(t, imageOf(t, v.Name)) })
 	}
 }
 
@@ -123,6 +115,13 @@ func TestMemcachedGuestServesThroughTap(t *testing.T) {
 	if err != nil {
 		t.Skip(err)
 	}
+	servesThenLeavesNothing(t, img)
+}
+
+// servesThenLeavesNothing boots img, checks that it serves, stops it and
+// checks that none of its processes or files is left.
+func servesThenLeavesNothing(t *testing.T, img *Image) {
+	t.Helper()
 	g := bootImage(t, context.Background(), img)
 	serves(t, g)
 	left := leftoversOf(g)
@@ -135,15 +134,7 @@ func TestMemcachedGuestServesThroughTap(t *testing.T) {
 func TestUnikraftVariantsServeThroughTap(t *testing.T) {
 	needHost(t)
 	for _, v := range variant.OfKind(variant.Unikraft) {
-		t.Run(v.Name, func(t *testing.T) {
-			g := bootImage(t, context.Background(), imageOf(t, v.Name))
-			serves(t, g)
-			left := leftoversOf(g)
-			if err := g.Stop(); err != nil {
-				t.Fatal(err)
-			}
-			left.assertGone(t)
-		})
+		t.Run(v.Name, func(t *testing.T) { servesThenLeavesNothing(t, imageOf(t, v.Name)) })
 	}
 }
 
