@@ -52,10 +52,7 @@ func serves(t *testing.T, g *Guest) {
 }
 
 func TestLinuxGuestServesThroughTap(t *testing.T) {
-	needHost(t)
-	for _, v := range variant.OfKind(variant.LinuxGuest) {
-		t.Run(v.Name, func(t *testing.T) { servesThenLeavesNothing(t, imageOf(t, v.Name)) })
-	}
+	eachServesThenLeavesNothing(t, variant.LinuxGuest)
 }
 
 // TestTwoRunsAtOnce boots two guests side by side: their names and
@@ -118,6 +115,15 @@ func TestMemcachedGuestServesThroughTap(t *testing.T) {
 	servesThenLeavesNothing(t, img)
 }
 
+// eachServesThenLeavesNothing runs servesThenLeavesNothing on every
+// variant of a kind.
+func eachServesThenLeavesNothing(t *testing.T, kind variant.Kind) {
+	needHost(t)
+	for _, v := range variant.OfKind(kind) {
+		t.Run(v.Name, func(t *testing.T) { servesThenLeavesNothing(t, imageOf(t, v.Name)) })
+	}
+}
+
 // servesThenLeavesNothing boots img, checks that it serves, stops it and
 // checks that none of its processes or files is left.
 func servesThenLeavesNothing(t *testing.T, img *Image) {
@@ -132,10 +138,7 @@ func servesThenLeavesNothing(t *testing.T, img *Image) {
 }
 
 func TestUnikraftVariantsServeThroughTap(t *testing.T) {
-	needHost(t)
-	for _, v := range variant.OfKind(variant.Unikraft) {
-		t.Run(v.Name, func(t *testing.T) { servesThenLeavesNothing(t, imageOf(t, v.Name)) })
-	}
+	eachServesThenLeavesNothing(t, variant.Unikraft)
 }
 
 // crashes boots linux-single, kills one of its processes and expects a
