@@ -13,6 +13,21 @@ import (
 	"github.com/ukkv/ukkv/tools/dpdk"
 )
 
+// Workload is the load kvload generates.
+type Workload struct {
+	GetRatio  float64
+	Keys      int
+	ValueSize int
+	// Zipf is the exponent of Zipf key popularity; 0 picks keys uniformly.
+	Zipf float64
+	// Rate > 0 is an open loop at Rate requests a second; otherwise
+	// Window requests are kept outstanding.
+	Rate   float64
+	Window int
+	// Warmup precedes the measured run of Duration.
+	Duration, Warmup time.Duration
+}
+
 // Config is one run of kvload. Defaults gives every field a value.
 type Config struct {
 	Binary string
@@ -30,17 +45,7 @@ type Config struct {
 	// DstMAC skips ARP when set.
 	DstMAC string
 
-	GetRatio  float64
-	Keys      int
-	ValueSize int
-	// Zipf is the exponent of Zipf key popularity; 0 picks keys uniformly.
-	Zipf float64
-	// Rate > 0 is an open loop at Rate requests a second; otherwise
-	// Window requests are kept outstanding.
-	Rate   float64
-	Window int
-
-	Duration, Warmup time.Duration
+	Workload
 	// Timeout is how long a request waits for its reply before it is lost.
 	Timeout time.Duration
 	// LinkTimeout bounds each setup step: link up, ARP, first right reply.
@@ -57,17 +62,13 @@ func Defaults() Config {
 	// testpmd's polling lcore takes the last CPU, so kvload takes the first.
 	cpu, _ := dpdk.CPURange()
 	return Config{
-		Binary:      "bin/kvload",
-		CPU:         cpu,
-		MemoryMiB:   128,
-		SrcPort:     40000,
-		DstPort:     11211,
-		GetRatio:    0.9,
-		Keys:        1000,
-		ValueSize:   64,
-		Window:      16,
-		Duration:    5 * time.Second,
-		Warmup:      time.Second,
+		Binary:    "bin/kvload",
+		CPU:       cpu,
+		MemoryMiB: 128,
+		SrcPort:   40000,
+		DstPort:   11211,
+		Workload: Workload{GetRatio: 0.9, Keys: 1000, ValueSize: 64, Window: 16,
+			Duration: 5 * time.Second, Warmup: time.Second},
 		Timeout:     500 * time.Millisecond,
 		LinkTimeout: 30 * time.Second,
 	}
