@@ -46,10 +46,14 @@ test: deps
 	$(MAKE) all
 	$(MAKE) $(CHECKS) check-go
 
-# The main job: build every variant, boot them, measure, report.
-evaluate: all
+# The main job: build every variant, boot them, measure, report. Each
+# step writes its own folder of results/; run it on an otherwise idle
+# machine.
+evaluate: deps all
 	$(BIN)/ukkv sources status
 	$(BIN)/ukkv build all
+	$(MAKE) bench-kvcore
+	$(BIN)/ukkv loopback
 	$(BIN)/ukkv compare
 	$(BIN)/ukkv bench
 
