@@ -10,27 +10,17 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/ukkv/ukkv/tools/kvload"
 )
 
 // Workload is the load of every run, as kvload generates it.
-type Workload struct {
-	GetRatio  float64
-	Keys      int
-	ValueSize int
-	// Zipf is the exponent of Zipf key popularity; 0 is uniform.
-	Zipf float64
-	// Rate > 0 is an open loop at Rate requests a second; otherwise
-	// Window requests are kept outstanding.
-	Rate   float64
-	Window int
-	// Warmup precedes each measured run of Duration.
-	Warmup, Duration time.Duration
-}
+type Workload struct{ kvload.Workload }
 
 // DefaultWorkload is small enough for a laptop: 5 s runs after 1 s of
 // warm-up, 90% GETs over 1000 keys of 64 bytes, 16 outstanding.
 func DefaultWorkload() Workload {
-	return Workload{GetRatio: 0.9, Keys: 1000, ValueSize: 64, Window: 16, Warmup: time.Second, Duration: 5 * time.Second}
+	return Workload{kvload.Workload{GetRatio: 0.9, Keys: 1000, ValueSize: 64, Window: 16, Warmup: time.Second, Duration: 5 * time.Second}}
 }
 
 // Validate refuses a workload kvload could not run.

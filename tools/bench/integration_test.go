@@ -2,16 +2,14 @@ package bench
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ukkv/ukkv/tools/boot"
 	"github.com/ukkv/ukkv/tools/build"
+	"github.com/ukkv/ukkv/tools/internal/testenv"
 	"github.com/ukkv/ukkv/tools/qemu"
-	"github.com/ukkv/ukkv/tools/sources"
 )
 
 // Real benchmarks, very short: they prove the pieces fit and every
@@ -26,22 +24,15 @@ func shortWorkload() Workload {
 	return w
 }
 
-// needBench skips unless kvload can run here, and returns the repository.
+// needBench skips unless kvload and programs can run here, and returns
+// the repository.
 func needBench(t *testing.T, programs ...string) string {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("ukkv bench needs root (DPDK, TAP devices, vhost-user): run `make test` as root")
-	}
-	repo, err := build.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
+	testenv.NeedRoot(t)
 	for _, p := range append([]string{"kvload"}, programs...) {
-		if _, err := os.Stat(filepath.Join(repo, "bin", p)); err != nil {
-			t.Skipf("bin/%s is missing: run `make`", p)
-		}
+		testenv.Binary(t, p)
 	}
-	return repo
+	return testenv.Repo(t)
 }
 
 // benchAndWrite runs rows for real and writes the reports into a
@@ -109,15 +100,7 @@ func TestBenchUnikraftRow(t *testing.T) {
 	if row == nil {
 		t.Skip("no Unikraft image is built: run `ukkv sources fetch` (or `ukkv sources import`), then `ukkv build`")
 	}
-	cache, err := sources.DefaultDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := qemu.ChooseAccel(context.Background(), cache)
-	if err != nil {
-		t.Fatal(err)
-	}
-	guests := &Guests{Repo: repo, Cache: cache, Accel: v.Accel, ReadyTimeout: boot.DefaultReadyTimeout}
+	guests := &Guests{Repo: repo, Cache: testenv.Cache(t), Accel: testenv.Accel(t), ReadyTimeout: boot.DefaultReadyTimeout}
 	out, _ := benchAndWrite(t, &Real{Repo: repo, Guests: guests}, []Row{*row}, 1)
 	checkMeasured(t, out.Rows[0], 1)
 }

@@ -71,9 +71,7 @@ func loadConfig(bin string, w Workload, prefix string) kvload.Config {
 	c := kvload.Defaults()
 	c.Binary = bin
 	c.Prefix = prefix
-	c.GetRatio, c.Keys, c.ValueSize, c.Zipf = w.GetRatio, w.Keys, w.ValueSize, w.Zipf
-	c.Rate, c.Window = w.Rate, w.Window
-	c.Duration, c.Warmup = w.Duration, w.Warmup
+	c.Workload = w.Workload
 	return c
 }
 

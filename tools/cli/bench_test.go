@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ukkv/ukkv/tools/internal/testenv"
 	"github.com/ukkv/ukkv/tools/report"
 )
 
@@ -40,14 +41,9 @@ func TestBenchRefusesBadInputBeforeStartingAnything(t *testing.T) {
 }
 
 func TestBenchMetalSingleWritesEveryReport(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("ukkv bench needs root (DPDK, TAP devices): run `make test` as root")
-	}
-	for _, p := range []string{"kvload", "kvstore-linux-single"} {
-		if _, err := os.Stat(filepath.Join("..", "..", "bin", p)); err != nil {
-			t.Skipf("bin/%s is missing: run `make`", p)
-		}
-	}
+	testenv.NeedRoot(t)
+	testenv.Binary(t, "kvload")
+	testenv.Binary(t, "kvstore-linux-single")
 	dir := t.TempDir()
 	// every workload flag given: flags keep values from earlier calls
 	if out, err := execute("bench", "metal-single", "--results", dir, "--runs", "1", "--duration", "300ms",
