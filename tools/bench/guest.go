@@ -102,14 +102,17 @@ type guestTarget struct {
 
 // Measure boots the guest on kvload's port and waits for kvload's result.
 func (t *guestTarget) Measure(ctx context.Context, w Workload, progress func(string)) (Measurement, error) {
-	lb := &loadBackend{cfg: loadConfig(t.kvloadBin, w, ""), progress: progress, linkWait: t.gs.ReadyTimeout}
+	lb := &kvload.Vhost{Config: loadConfig(t.kvloadBin, w, ""), Progress: progress}
+	lb.Config.DstPort = guestPort
+	// kvload waits for the link while the guest boots
+	lb.Config.LinkTimeout = t.gs.ReadyTimeout
 	// a server that cannot preload (memcached) starts with its own
 	// options and gets every key set by kvload first
 	var server []string
 	if t.row.Preloads {
 		server = serverArgs(w, strconv.Itoa(guestPort))
 	} else {
-		lb.cfg.Fill = true
+		lb.Config.Fill = true
 	}
 	g, err := boot.Start(ctx, boot.Options{
 		Image: t.img, Accel: t.gs.Accel, Backend: lb, Server: server, ReadyTimeout: t.gs.ReadyTimeout,
@@ -117,7 +120,7 @@ func (t *guestTarget) Measure(ctx context.Context, w Workload, progress func(str
 	if err != nil {
 		return Measurement{}, err
 	}
-	res, err := lb.gen.Wait(ctx)
+	res, err := lb.Result(ctx)
 	if stopErr := g.Stop(); stopErr != nil {
 		err = errors.Join(err, stopErr)
 	}
@@ -129,48 +132,3 @@ func (t *guestTarget) Measure(ctx context.Context, w Workload, progress func(str
 
 // Stop has nothing to do: each run tears its guest down.
 func (t *guestTarget) Stop() error { return nil }
-
-// loadBackend is kvload as the boot package's DPDK side: it creates the
-// vhost-user socket QEMU connects to and sends to the guest's address.
-type loadBackend struct {
-	cfg      kvload.Config
-	progress func(string)
-	linkWait time.Duration
-	gen      *kvload.Generator
-}
-
-// Start starts kvload on the run's socket, names and addresses, and
-// returns once the socket exists.
-func (b *loadBackend) Start(ctx context.Context, n *boot.Network) error {
-	b.cfg.Prefix = n.Prefix
-	b.cfg.Port = "net_vhost0,iface=" + n.Socket
-	b.cfg.SrcIP, b.cfg.DstIP, b.cfg.DstMAC = n.HostIP, n.GuestIP, n.MAC
-	b.cfg.DstPort = guestPort
-	// kvload waits for the link while the guest boots
-	b.cfg.LinkTimeout = b.linkWait
-	var err error
-	if b.gen, err = kvload.Start(b.cfg, b.progress); err != nil {
-		return err
-	}
-	return boot.External{Wait: b.linkWait}.Start(ctx, n)
-}
-
-// Done is closed when kvload has ended.
-func (b *loadBackend) Done() <-chan struct{} { return b.gen.Done() }
-
-// Err says why kvload ended before the guest was ready.
-func (b *loadBackend) Err() error {
-	_, err := b.gen.Wait(context.Background())
-	if err == nil {
-		err = errors.New("it finished its run")
-	}
-	return fmt.Errorf("kvload ended before the guest was ready: %w", err)
-}
-
-// Stop ends kvload if it still runs.
-func (b *loadBackend) Stop() error {
-	if b.gen != nil {
-		b.gen.Stop()
-	}
-	return nil
-}

@@ -19,12 +19,13 @@ type Vhost struct {
 }
 
 // Start starts kvload on the run's socket, with the host address as its
-// own and the guest's as the server's, and returns once the socket exists.
+// own and the guest's addresses as the server's, and returns once the
+// socket exists.
 func (v *Vhost) Start(ctx context.Context, n *boot.Network) error {
 	c := v.Config
 	c.Port = dpdk.VhostPort(n.Socket)
 	c.Prefix = n.Prefix
-	c.SrcIP, c.DstIP = n.HostIP, n.GuestIP
+	c.SrcIP, c.DstIP, c.DstMAC = n.HostIP, n.GuestIP, n.MAC
 	g, err := Start(c, v.Progress)
 	if err != nil {
 		return err
