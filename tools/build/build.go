@@ -45,6 +45,7 @@ type Result struct {
 	Variant  string
 	Manifest *Manifest // nil when the build failed
 	Built    bool      // false when the image was already up to date
+	Cold     bool      // built in a fresh folder: no earlier object was reused
 	Err      error
 }
 
@@ -75,8 +76,7 @@ func Run(ctx context.Context, opts Options, vs []*variant.Variant) ([]Result, er
 			defer wg.Done()
 			slots <- struct{}{}
 			defer func() { <-slots }()
-			m, built, err := buildOne(ctx, opts, v)
-			results[i] = Result{Variant: v.Name, Manifest: m, Built: built, Err: err}
+			results[i] = buildOne(ctx, opts, v)
 		}()
 	}
 	wg.Wait()
@@ -94,43 +94,52 @@ func Run(ctx context.Context, opts Options, vs []*variant.Variant) ([]Result, er
 
 // buildOne builds one variant unless its manifest shows an image made
 // from the same inputs.
-func buildOne(ctx context.Context, opts Options, v *variant.Variant) (*Manifest, bool, error) {
+func buildOne(ctx context.Context, opts Options, v *variant.Variant) Result {
+	m, built, cold, err := buildIfStale(ctx, opts, v)
+	return Result{Variant: v.Name, Manifest: m, Built: built, Cold: cold, Err: err}
+}
+
+// buildIfStale builds v unless its image is up to date, and says whether
+// it built and whether the build folder was fresh.
+func buildIfStale(ctx context.Context, opts Options, v *variant.Variant) (m *Manifest, built, cold bool, err error) {
 	if v.Kind != variant.Unikraft {
-		return nil, false, fmt.Errorf("variant %s is %s, not a Unikraft variant", v.Name, v.Kind)
+		return nil, false, false, fmt.Errorf("variant %s is %s, not a Unikraft variant", v.Name, v.Kind)
 	}
 	appDir := render.AppDir(opts.RepoRoot, v.Name)
 	kf, err := kraftfile.Load(filepath.Join(appDir, "Kraftfile"))
 	if err != nil {
-		return nil, false, fmt.Errorf("variant %s: %w", v.Name, err)
+		return nil, false, false, fmt.Errorf("variant %s: %w", v.Name, err)
 	}
 	if kf.Name != v.Name {
-		return nil, false, fmt.Errorf("variant %s: its Kraftfile names %q", v.Name, kf.Name)
+		return nil, false, false, fmt.Errorf("variant %s: its Kraftfile names %q", v.Name, kf.Name)
 	}
 	if err := render.Check(opts.RepoRoot, v); err != nil {
 		log.Warnf("building %s from its Kraftfile as it is: %v", v.Name, err)
 	}
 	defconfig, err := Defconfig(kf)
 	if err != nil {
-		return nil, false, err
+		return nil, false, false, err
 	}
 	inputs, err := inputsDigest(opts, v, defconfig)
 	if err != nil {
-		return nil, false, fmt.Errorf("variant %s: %w", v.Name, err)
+		return nil, false, false, fmt.Errorf("variant %s: %w", v.Name, err)
 	}
 	dir := Dir(opts.RepoRoot, v.Name)
 	if m, err := ReadManifest(opts.RepoRoot, v.Name); err == nil && m.InputsDigest == inputs &&
 		m.check(filepath.Join(opts.RepoRoot, m.Image)) == nil {
 		fmt.Fprintf(opts.Progress, "build %s: up to date\n", v.Name)
-		return m, false, nil
+		return m, false, false, nil
+	}
+	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+		cold = true
 	}
 	job := &Job{Kraftfile: kf, AppDir: appDir, Dir: dir, Cache: opts.Cache, Jobs: opts.Jobs}
-	m, err := runJob(ctx, opts, job, v.Name)
-	if err != nil {
-		return nil, false, err
+	if m, err = runJob(ctx, opts, job, v.Name); err != nil {
+		return nil, false, cold, err
 	}
 	m.KConfigDigest = digestString(defconfig)
 	m.InputsDigest = inputs
-	return m, true, m.write(opts.RepoRoot)
+	return m, true, cold, m.write(opts.RepoRoot)
 }
 
 // runJob runs the backend with its output in build.log and describes the

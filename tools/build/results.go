@@ -28,7 +28,8 @@ func sizeTarget(v *variant.Variant) int64 {
 
 // WriteResults reports a build of every Unikraft variant: images.* gets
 // one row per image, and wall.* this run's wall time as the cold figure
-// when every variant was built, or the no-op figure when none was.
+// when every variant was built in a fresh folder, or the no-op figure when
+// none was built; an incremental build is no figure of either.
 func WriteResults(repoRoot string, results []Result, wall time.Duration, info map[string]string) ([]string, error) {
 	stamp := report.NewStamp("", info)
 	images := &report.Table{
@@ -40,7 +41,7 @@ func WriteResults(repoRoot string, results []Result, wall time.Duration, info ma
 		},
 		Notes: []string{"build is each image's own build time, taken when it was last built"},
 	}
-	built := 0
+	built, cold := 0, 0
 	for _, r := range results {
 		if r.Manifest == nil {
 			return nil, fmt.Errorf("no results: %s did not build", r.Variant)
@@ -59,14 +60,22 @@ func WriteResults(repoRoot string, results []Result, wall time.Duration, info ma
 		if r.Built {
 			built++
 		}
+		if r.Cold {
+			cold++
+		}
 	}
 	dir := filepath.Join(repoRoot, ResultsDir)
 	paths, err := report.WriteAll(dir, "images", images)
 	if err != nil {
 		return nil, err
 	}
-	kind := map[int]string{0: "no-op", len(results): "cold"}[built]
-	if kind == "" {
+	kind := ""
+	switch {
+	case built == 0:
+		kind = "no-op"
+	case cold == len(results):
+		kind = "cold"
+	default:
 		return paths, nil
 	}
 	wallTable, err := wallTable(dir, stamp, kind, len(results), wall)
@@ -83,7 +92,7 @@ func wallTable(dir string, stamp report.Stamp, kind string, variants int, wall t
 	t := &report.Table{
 		Title:   "Wall time of `ukkv build all`",
 		Columns: []report.Column{{Name: "run"}, {Name: "variants"}, {Name: "wall", Unit: "s"}, {Name: "date"}},
-		Notes:   []string{"cold: every variant built; no-op: nothing changed, nothing built"},
+		Notes:   []string{"cold: every variant built in a fresh build folder; no-op: nothing changed, nothing built"},
 	}
 	if f, err := os.Open(filepath.Join(dir, "wall.json")); err == nil {
 		old, err := report.ReadJSON(f)
