@@ -22,6 +22,10 @@
 
 /* Each packet buffer: the data room and, at its end, the netbuf itself */
 #define BUF_SIZE	2048
+/* The largest frame virtio-net sends: Ethernet header and 1500 bytes */
+#define FRAME_MAX	UK_ETH_FRAME_UNTAGGED_MAXLEN
+/* A reply behind its request starts on a cache line of its own */
+#define REPLY_ALIGN	64
 
 struct pool {
 	struct uk_netbuf **free;	/* stack of idle netbufs */
@@ -181,13 +185,30 @@ static void tx_burst(struct uk_netdev *dev, struct uk_netbuf **pkts,
 }
 
 /*
+ * The buffer a UDP reply is written to: behind the request in its own
+ * buffer when a whole frame fits there, which saves a netbuf and keeps
+ * fewer buffers in use, else a fresh one. kv_handle() must not write
+ * over the request it reads, so the reply never starts inside it.
+ */
+static struct uk_netbuf *reply_buf(struct uk_netbuf *in)
+{
+	size_t off = ALIGN_UP((size_t)in->len, REPLY_ALIGN);
+
+	if (uk_netbuf_tailroom(in) + in->len < off + FRAME_MAX)
+		return pool_get();
+	in->data = (uint8_t *)in->data + off;
+	in->len = 0;
+	return in;
+}
+
+/*
  * Answers one received frame. Returns the reply netbuf, or NULL when
  * there is none; the received netbuf is consumed either way.
  */
 static struct uk_netbuf *answer(const struct pkt_iface *me,
 				struct kv_store *store, struct uk_netbuf *in)
 {
-	struct uk_netbuf *out = NULL;
+	struct uk_netbuf *out;
 	struct pkt_rx rx;
 	size_t cap, m;
 
@@ -201,27 +222,29 @@ static struct uk_netbuf *answer(const struct pkt_iface *me,
 			return in;
 		break;
 	case PKT_UDP:
-		/* kv_handle() must not write over the request it reads */
-		out = pool_get();
+		out = reply_buf(in);
 		if (!out)
 			break;
-		cap = out->buflen - pool.headroom;
+		cap = uk_netbuf_tailroom(out);
 		m = kv_handle(store, rx.payload, rx.len,
 			      (uint8_t *)out->data + PKT_UDP_HLEN,
 			      cap - PKT_UDP_HLEN);
 		out->len = m ? (uint16_t)pkt_udp_reply(me, &rx.peer,
 						       out->data, cap, m) : 0;
-		if (!out->len) {
-			uk_netbuf_free_single(out);
-			out = NULL;
+		if (out->len) {
+			if (out != in)
+				uk_netbuf_free_single(in);
+			return out;
 		}
+		if (out != in)
+			uk_netbuf_free_single(out);
 		break;
 	default:
 		/* Malformed or not for us: the core's stats do not see it */
 		break;
 	}
 	uk_netbuf_free_single(in);
-	return out;
+	return NULL;
 }
 
 int kvfe_serve(const struct kvfe_opts *opts, struct kv_store *store)
