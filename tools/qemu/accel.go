@@ -122,7 +122,7 @@ func probeBoot(ctx context.Context, accel Accel, kernel string) (time.Duration, 
 	// QEMU pauses rather than exits on a KVM internal error.
 	kvmError := con.Watch("KVM internal error")
 	start := time.Now()
-	p, err := Start(Machine{Accel: accel, MemoryMiB: probeMemMiB, Kernel: kernel}, con)
+	p, err := Start(Machine{Accel: accel, MemoryMiB: probeMemMiB, Kernel: kernel}, nil, con)
 	if err != nil {
 		return 0, err
 	}
