@@ -145,6 +145,7 @@ func (o *Outcome) notes() []string {
 	for _, c := range o.Checks() {
 		notes = append(notes, c.String())
 	}
+	notes = append(notes, o.contendedNotes()...)
 	for _, r := range o.Rows {
 		switch {
 		case r.Skipped != "":
