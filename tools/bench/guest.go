@@ -116,6 +116,7 @@ func (t *guestTarget) Measure(ctx context.Context, w Workload, progress func(str
 	}
 	g, err := boot.Start(ctx, boot.Options{
 		Image: t.img, Accel: t.gs.Accel, Backend: lb, Server: server, ReadyTimeout: t.gs.ReadyTimeout,
+		CPUs: cpusBeside(lb.Config.CPU),
 	})
 	if err != nil {
 		return Measurement{}, err
