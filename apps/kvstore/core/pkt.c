@@ -36,12 +36,29 @@ static void put16(uint8_t *p, uint16_t v)
 	p[1] = (uint8_t)v;
 }
 
-/* Sums 16-bit big-endian words, an odd last byte padded with zero. */
+/*
+ * Sums 16-bit big-endian words, an odd last byte padded with zero.
+ * The bulk is summed as native 32-bit words (RFC 1071: the one's
+ * complement sum is byte-order independent up to a final swap); fixed
+ * size copies compile to plain loads at any alignment.
+ */
 static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
 {
+	uint64_t acc = 0;
+	uint32_t w;
 	size_t i;
 
-	for (i = 0; i + 1 < len; i += 2)
+	for (i = 0; i + 4 <= len; i += 4) {
+		__builtin_memcpy(&w, p + i, 4);
+		acc += w;
+	}
+	while (acc >> 16)
+		acc = (acc & 0xffff) + (acc >> 16);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	acc = (uint16_t)(acc << 8 | acc >> 8);
+#endif
+	sum += (uint32_t)acc;
+	for (; i + 1 < len; i += 2)
 		sum += get16(p + i);
 	if (len & 1)
 		sum += (uint32_t)p[len - 1] << 8;

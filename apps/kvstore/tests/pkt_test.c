@@ -345,8 +345,51 @@ static void test_zero_checksum(void)
 	CHECK(rfc1071(out + 34, 10, pseudo(out + 14, 10)) == 0);
 }
 
+/* Replies of every payload length at odd and even start addresses
+ * carry the reference checksum; requests of random length parse.
+ */
+static void test_checksum_lengths(void)
+{
+	struct pkt_iface m = me();
+	struct pkt_peer p = { .port = 1 };
+	static uint8_t buf[2048 + 8];
+	char payload[1200];
+	struct pkt_rx rx;
+	size_t n, len, off, i;
+	uint8_t *out;
+
+	memcpy(p.mac, peer_mac, 6);
+	memcpy(&p.ip, peer_ip, 4);
+	srand(1071);
+	for (len = 0; len < 1400; len += 1 + (size_t)(rand() % 7)) {
+		off = (size_t)(rand() % 8);
+		out = buf + off;
+		for (i = 0; i < len; i++)
+			out[PKT_UDP_HLEN + i] = (uint8_t)rand();
+		n = pkt_udp_reply(&m, &p, out, 2048, len);
+		CHECK(n >= PKT_UDP_HLEN + len);
+		CHECK(rfc1071(out + 14, 20, 0) == 0);
+		CHECK(rfc1071(out + 34, 8 + len,
+			      pseudo(out + 14, 8 + len)) == 0);
+	}
+	for (i = 0; i < 300; i++) {
+		len = (size_t)(rand() % (int)(sizeof(payload) - 1));
+		for (n = 0; n < len; n++)
+			payload[n] = (char)(1 + rand() % 255);
+		payload[len] = 0;
+		off = 5 + (size_t)(rand() % 2);
+		n = udp_frame(buf, payload, (int)off, 1);
+		CHECK(parse(&m, buf, n, &rx) == PKT_UDP && rx.len == len);
+		if (!len)
+			continue;
+		buf[14 + off * 4 + 8 + (size_t)rand() % len] ^= 0x10;
+		CHECK(parse(&m, buf, n, &rx) == PKT_BAD);
+	}
+}
+
 int main(void)
 {
+	test_checksum_lengths();
 	test_ip_checksum_vector();
 	test_arp();
 	test_udp_in();
