@@ -34,7 +34,8 @@ func RingCeiling(c Config) Config {
 	return c
 }
 
-// testpmd's memory and mbufs without hugepages (PLATFORM-NOTES).
+// testpmd's memory and mbufs without hugepages: its default mbuf pool
+// (about 340 MB) would not fit.
 const (
 	macswapMemoryMiB = 256
 	macswapMbufs     = 16384
