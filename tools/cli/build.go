@@ -17,6 +17,7 @@ import (
 func init() {
 	var backend string
 	var parallel, jobs int
+	var noResults bool
 	cmd := &cobra.Command{
 		Use:   "build [VARIANT...|all]",
 		Short: "Build Unikraft images from kraftfiles/<variant> into build/<variant>",
@@ -24,7 +25,8 @@ func init() {
 pinned sources in the cache, several variants at once, each in build/<variant>/
 with a build.log and a manifest.json. An image whose inputs did not change is
 not rebuilt. For each variant it prints: image VARIANT PATH BYTES (PATH relative
-to the repository). A build of all variants also writes results/build/.`,
+to the repository). A build of all variants also writes results/build/, unless
+--no-results says the build is not a measurement (a build for the tests).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			vs, err := unikraftVariants(args)
 			if err != nil {
@@ -56,7 +58,7 @@ to the repository). A build of all variants also writes results/build/.`,
 			if err != nil {
 				return err
 			}
-			if len(vs) == len(variant.OfKind(variant.Unikraft)) {
+			if !noResults && len(vs) == len(variant.OfKind(variant.Unikraft)) {
 				info := cache.Revisions()
 				info["backend"] = b.Name()
 				paths, err := build.WriteResults(repo, results, wall, info)
@@ -76,5 +78,6 @@ to the repository). A build of all variants also writes results/build/.`,
 	cmd.Flags().StringVar(&backend, "backend", "", "kraft or make (default: kraft when on PATH, else make)")
 	cmd.Flags().IntVar(&parallel, "parallel", 0, "variants built at once (default: core count)")
 	cmd.Flags().IntVar(&jobs, "jobs", 0, "compiler jobs per build (default: core count)")
+	cmd.Flags().BoolVar(&noResults, "no-results", false, "do not write results/build/")
 	root.AddCommand(cmd)
 }
