@@ -94,18 +94,10 @@ type External struct {
 func (e External) Start(ctx context.Context, n *Network) error {
 	ctx, cancel := context.WithTimeout(ctx, e.Wait)
 	defer cancel()
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		if fi, err := os.Stat(n.Socket); err == nil && fi.Mode()&os.ModeSocket != 0 {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("no vhost-user backend created %s: %w", n.Socket, ctx.Err())
-		case <-tick.C:
-		}
+	if err := dpdk.AwaitSocket(ctx, n.Socket, nil); err != nil {
+		return fmt.Errorf("no vhost-user backend created %s: %w", n.Socket, err)
 	}
+	return nil
 }
 
 // Done never closes: the owner watches its own backend.
