@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 
@@ -157,10 +156,7 @@ func revisions(ctx context.Context, repo string) map[string]string {
 	if cache, err := sources.Open(); err == nil {
 		info = cache.Revisions()
 	}
-	out, err := exec.CommandContext(ctx, "git", "-C", repo, "describe", "--always", "--dirty").Output()
-	if err == nil {
-		info["ukkv"] = strings.TrimSpace(string(out))
-	}
+	stampRevision(ctx, repo, info)
 	return info
 }
 

@@ -176,9 +176,7 @@ func bootChart(floor bootTimes, rows []bootTimes) *report.BarChart {
 // its cache folder).
 func (e *bootEnv) stampInfo(ctx context.Context, imgs []*boot.Image) map[string]string {
 	info := map[string]string{"accelerator reason": e.accel.Reason}
-	if out, err := exec.CommandContext(ctx, "git", "-C", e.repo, "describe", "--always", "--dirty").Output(); err == nil {
-		info["ukkv"] = strings.TrimSpace(string(out))
-	}
+	stampRevision(ctx, e.repo, info)
 	for _, s := range sources.Pinned {
 		info[s.Name] = s.Ref + " " + s.Commit
 	}

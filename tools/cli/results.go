@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"context"
+	"os/exec"
 	"path/filepath"
 	"strings"
 
@@ -26,4 +28,13 @@ func writeResults(cmd *cobra.Command, repo, name string, t *report.Table, charts
 	}
 	log.Infof("wrote %s", strings.Join(paths, ", "))
 	return nil
+}
+
+// stampRevision adds the project's own commit (git describe) to a
+// report's stamp info, where the repository is a git checkout.
+func stampRevision(ctx context.Context, repo string, info map[string]string) {
+	out, err := exec.CommandContext(ctx, "git", "-C", repo, "describe", "--always", "--dirty").Output()
+	if err == nil {
+		info["ukkv"] = strings.TrimSpace(string(out))
+	}
 }
