@@ -160,17 +160,6 @@ func revisions(ctx context.Context, repo string) map[string]string {
 	return info
 }
 
-func relativeTo(dir string, paths []string) []string {
-	rel := make([]string, len(paths))
-	for i, p := range paths {
-		rel[i] = p
-		if r, err := filepath.Rel(dir, p); err == nil && !strings.HasPrefix(r, "..") {
-			rel[i] = r
-		}
-	}
-	return rel
-}
-
 // isTerminal says whether f is a character device such as a terminal,
 // where the progress display can rewrite its live line.
 func isTerminal(f *os.File) bool {

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -65,12 +64,7 @@ to the repository). A build of all variants also writes results/build/, unless
 				if err != nil {
 					return err
 				}
-				for i, p := range paths {
-					if rel, err := filepath.Rel(repo, p); err == nil {
-						paths[i] = rel
-					}
-				}
-				log.Infof("%.1f s; wrote %s", wall.Seconds(), strings.Join(paths, ", "))
+				log.Infof("%.1f s; wrote %s", wall.Seconds(), strings.Join(relativeTo(repo, paths), ", "))
 			}
 			return nil
 		},

@@ -21,12 +21,7 @@ func writeResults(cmd *cobra.Command, repo, name string, t *report.Table, charts
 	if err != nil {
 		return err
 	}
-	for i, p := range paths {
-		if rel, err := filepath.Rel(repo, p); err == nil {
-			paths[i] = rel
-		}
-	}
-	log.Infof("wrote %s", strings.Join(paths, ", "))
+	log.Infof("wrote %s", strings.Join(relativeTo(repo, paths), ", "))
 	return nil
 }
 
@@ -37,4 +32,16 @@ func stampRevision(ctx context.Context, repo string, info map[string]string) {
 	if err == nil {
 		info["ukkv"] = strings.TrimSpace(string(out))
 	}
+}
+
+// relativeTo names each path relative to dir when it lies inside it.
+func relativeTo(dir string, paths []string) []string {
+	rel := make([]string, len(paths))
+	for i, p := range paths {
+		rel[i] = p
+		if r, err := filepath.Rel(dir, p); err == nil && !strings.HasPrefix(r, "..") {
+			rel[i] = r
+		}
+	}
+	return rel
 }
