@@ -19,6 +19,7 @@ DEB_PACKAGES := build-essential clang pkg-config git flex bison \
 all: $(BIN)/ukkv
 include apps/kvstore/kvstore.mk
 include apps/kvload/kvload.mk
+include apps/kvstore-go/kvstore-go.mk
 all: $(PROGRAMS)
 
 $(BIN):

@@ -33,9 +33,9 @@ func init() {
 	var o loopbackOptions
 	cmd := &cobra.Command{
 		Use:   "loopback",
-		Short: "Measure requests/s of linux-single, linux-batch and memcached on loopback under memcaslap --udp",
+		Short: "Measure requests/s of linux-single, linux-batch, go and memcached on loopback under memcaslap --udp",
 		Long: `Loopback runs Debian's memcaslap over UDP against bin/kvstore-linux-single,
-bin/kvstore-linux-batch and Debian's memcached -U, with the same client settings,
+bin/kvstore-linux-batch, bin/kvstore-go and Debian's memcached -U, with the same client settings,
 each server fresh for every run and the servers taken in turn, and writes the
 median, minimum and maximum requests/s to results/loopback/. A run with any error
 reply, drop or timeout, or whose server counted other requests than memcaslap
@@ -110,7 +110,7 @@ func lookPath(name, install string) (string, error) {
 // that neither evicts nor refuses.
 func loopbackServers(repo string, capacity int) ([]kvserver.Spec, error) {
 	var specs []kvserver.Spec
-	for _, name := range []string{"linux-single", "linux-batch"} {
+	for _, name := range []string{"linux-single", "linux-batch", "go"} {
 		path := filepath.Join(repo, "bin", "kvstore-"+name)
 		if _, err := exec.LookPath(path); err != nil {
 			return nil, fmt.Errorf("%s is missing: run `make`", path)

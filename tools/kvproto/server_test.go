@@ -13,8 +13,9 @@ import (
 	"github.com/ukkv/ukkv/tools/kvserver"
 )
 
-// frontEnds are our Linux front ends, built by `make` into bin/.
-var frontEnds = []string{"linux-single", "linux-batch"}
+// frontEnds are our Linux front ends and the Go server, built by `make`
+// into bin/kvstore-NAME.
+var frontEnds = []string{"linux-single", "linux-batch", "go"}
 
 func frontEndSpec(t *testing.T, name string) kvserver.Spec {
 	t.Helper()
