@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ukkv/ukkv/tools/kvproto"
+	"github.com/ukkv/ukkv/tools/kvserver"
 )
 
 // cCorpus is the C core's fuzzing corpus: one datagram per file.
@@ -18,15 +19,18 @@ const cCorpus = "../../apps/kvstore/tests/corpus/kv"
 // TestGoServerMatchesC sends the same datagrams, in the same order, to
 // the C front end and the Go server, both with a small preloaded table,
 // and requires byte-identical replies (or no reply from either): the
-// C core's fuzzing corpus, then requests at the limits of both.
+// C core's fuzzing corpus, then requests at the limits of both. The
+// stats lines both print on SIGTERM must then be identical too.
 func TestGoServerMatchesC(t *testing.T) {
 	args := []string{"--capacity", "8", "--preload", "4", "--value-size", "100"}
 	var conns []*net.UDPConn
+	var servers []*kvserver.Server
 	for _, name := range []string{"linux-single", "go"} {
 		spec := frontEndSpec(t, name)
 		extra := spec.Args
 		spec.Args = func(port string) []string { return append(extra(port), args...) }
 		s := startServer(t, spec)
+		servers = append(servers, s)
 		conn, err := net.Dial("udp", s.Addr)
 		if err != nil {
 			t.Fatal(err)
@@ -47,6 +51,31 @@ func TestGoServerMatchesC(t *testing.T) {
 			t.Errorf("request %q:\nC  replied %q\nGo replied %q", dg, c, g)
 		}
 	}
+	var lines []string
+	for _, s := range servers {
+		if err := s.Stop(); err != nil {
+			t.Fatalf("stop with SIGTERM: %v", err)
+		}
+		lines = append(lines, statsLine(t, s.Output()))
+	}
+	if lines[0] != lines[1] {
+		t.Errorf("stats lines differ:\nC  %s\nGo %s", lines[0], lines[1])
+	}
+}
+
+// statsLine is the one "stats ..." line a server printed.
+func statsLine(t *testing.T, out string) string {
+	t.Helper()
+	var found []string
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, "stats ") {
+			found = append(found, line)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("want one stats line, output:\n%s", out)
+	}
+	return found[0]
 }
 
 // sameDatagrams are the corpus files, in name order, then datagrams at
