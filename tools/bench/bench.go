@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ukkv/ukkv/tools/kvload"
+	"github.com/ukkv/ukkv/tools/variant"
 )
 
 // Workload is the load of every run, as kvload generates it.
@@ -72,7 +73,7 @@ type Target interface {
 // *SkipError when a prerequisite of the row is missing (an image not
 // built, a binary absent).
 type Booter interface {
-	Boot(ctx context.Context, r Row, w Workload) (Target, error)
+	Boot(ctx context.Context, r *variant.Variant, w Workload) (Target, error)
 }
 
 // Loader measures the load generator's own ceiling against a responder
@@ -93,7 +94,7 @@ func Skipf(format string, args ...any) error {
 
 // Options say what a benchmark runs.
 type Options struct {
-	Rows     []Row
+	Rows     []*variant.Variant
 	Runs     int
 	Workload Workload
 	Booter   Booter
@@ -107,7 +108,7 @@ type Options struct {
 
 // RowResult is what became of one row: its runs, or why it has none.
 type RowResult struct {
-	Row  Row
+	Row  *variant.Variant
 	Runs []Measurement
 	// Skipped is the reason a row did not run; Failed the error that
 	// ended it (after the runs in Runs).
@@ -199,7 +200,7 @@ func Run(ctx context.Context, opts Options) (*Outcome, error) {
 }
 
 // runRow starts one row, measures it opts.Runs times and stops it.
-func runRow(ctx context.Context, opts Options, row Row, label string) RowResult {
+func runRow(ctx context.Context, opts Options, row *variant.Variant, label string) RowResult {
 	p := opts.Progress
 	res := RowResult{Row: row}
 	p.Stage(label + ": starting")

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ukkv/ukkv/tools/variant"
 )
 
 // fakeTarget answers runs with the next throughput of its list, or
@@ -44,7 +46,7 @@ type fakeBooter struct {
 	bootErr error
 }
 
-func (b *fakeBooter) Boot(ctx context.Context, r Row, w Workload) (Target, error) {
+func (b *fakeBooter) Boot(ctx context.Context, r *variant.Variant, w Workload) (Target, error) {
 	b.booted = append(b.booted, r.Name)
 	if b.bootErr != nil {
 		return nil, b.bootErr
@@ -66,9 +68,9 @@ func (l *fakeLoader) Ceiling(ctx context.Context, w Workload, progress func(stri
 	return Measurement{RepliesPerS: 1e6}, l.err
 }
 
-func rowsNamed(t *testing.T, names ...string) []Row {
+func rowsNamed(t *testing.T, names ...string) []*variant.Variant {
 	t.Helper()
-	rs, err := Select(names)
+	rs, err := variant.Select(names, variant.All())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,14 +200,14 @@ func TestRunRefusesBadOptions(t *testing.T) {
 
 func TestNothingMeasuredNamesEveryRowsReason(t *testing.T) {
 	o := &Outcome{Rows: []RowResult{
-		{Row: Row{Name: "a"}, Skipped: "not built"},
-		{Row: Row{Name: "b"}, Failed: errors.New("QEMU ended\nconsole tail")},
+		{Row: &variant.Variant{Name: "a"}, Skipped: "not built"},
+		{Row: &variant.Variant{Name: "b"}, Failed: errors.New("QEMU ended\nconsole tail")},
 	}}
 	err := o.NothingMeasured()
 	if err == nil || !strings.Contains(err.Error(), "a skipped: not built") || !strings.Contains(err.Error(), "b failed: QEMU ended") {
 		t.Errorf("NothingMeasured() = %v", err)
 	}
-	o.Rows = append(o.Rows, RowResult{Row: Row{Name: "c"}, Runs: runsAt(1)})
+	o.Rows = append(o.Rows, RowResult{Row: &variant.Variant{Name: "c"}, Runs: runsAt(1)})
 	if err := o.NothingMeasured(); err != nil {
 		t.Errorf("a measured row, yet %v", err)
 	}

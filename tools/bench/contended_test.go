@@ -4,10 +4,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ukkv/ukkv/tools/variant"
 )
 
 func rowWithP50s(name string, p50s ...float64) RowResult {
-	r := RowResult{Row: Row{Name: name}}
+	r := RowResult{Row: &variant.Variant{Name: name}}
 	for _, p := range p50s {
 		r.Runs = append(r.Runs, Measurement{P50: p, RepliesPerS: 1e6 / p})
 	}

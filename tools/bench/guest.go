@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"time"
 
@@ -28,7 +26,7 @@ type Guests struct {
 }
 
 // prepare finds or makes a guest row's image; a missing one skips it.
-func (gs *Guests) prepare(ctx context.Context, kvloadBin string, row Row) (Target, error) {
+func (gs *Guests) prepare(ctx context.Context, kvloadBin string, row *variant.Variant) (Target, error) {
 	img, err := gs.image(ctx, row)
 	if err != nil {
 		return nil, err
@@ -36,57 +34,17 @@ func (gs *Guests) prepare(ctx context.Context, kvloadBin string, row Row) (Targe
 	return &guestTarget{gs: gs, img: img, row: row, kvloadBin: kvloadBin}, nil
 }
 
-// image is the guest image of a row: the memcached guest, or the image
-// of its variant.
-func (gs *Guests) image(ctx context.Context, row Row) (*boot.Image, error) {
-	if row.DPDK {
-		return gs.dpdkImage(ctx, row)
-	}
-	if row.Variant == boot.MemcachedName {
-		img, err := boot.MemcachedImage(ctx, gs.Repo, gs.Cache)
-		if err != nil {
-			return nil, Skipf("%v", err)
-		}
-		return img, nil
-	}
-	v, err := variant.Lookup(row.Variant)
+// image finds or makes the guest image of a row; what is missing skips it.
+func (gs *Guests) image(ctx context.Context, row *variant.Variant) (*boot.Image, error) {
+	img, err := boot.ImageFor(ctx, gs.Repo, gs.Cache, row)
 	if err != nil {
-		return nil, Skipf("the variant registry has no %s yet, so there is no guest image for it", row.Variant)
-	}
-	img, err := boot.ImageFor(ctx, gs.Repo, gs.Cache, v)
-	if err != nil {
-		if v.Kind == variant.Unikraft {
+		if row.Kind == variant.Unikraft {
 			return nil, Skipf("%v (the build needs the Unikraft sources: `ukkv sources fetch` or `ukkv sources import`)", err)
 		}
 		return nil, Skipf("%v", err)
 	}
 	return img, nil
 }
-
-// dpdkImage is the DPDK guest running the row's program. The program
-// takes EAL's options first, then its own with the guest's address,
-// which only the run's network knows: the kernel command line gets them
-// when the run boots.
-func (gs *Guests) dpdkImage(ctx context.Context, row Row) (*boot.Image, error) {
-	prog := filepath.Join(gs.Repo, "bin", row.Program)
-	if _, err := os.Stat(prog); err != nil {
-		return nil, Skipf("%s is missing: run `make`", filepath.Join("bin", row.Program))
-	}
-	img, err := boot.DPDKGuestImage(ctx, gs.Repo, gs.Cache, row.Name, prog, readyLine)
-	if err != nil {
-		return nil, Skipf("%v", err)
-	}
-	withEAL := *img
-	withEAL.Append = func(n *boot.Network, server []string) string {
-		// one lcore on the guest's one CPU
-		args := append([]string{"--lcores", "0@0", "-n", "1", "--", "--ip", n.GuestIP.String()}, server...)
-		return img.Append(n, args)
-	}
-	return &withEAL, nil
-}
-
-// readyLine starts the line our servers print once they serve.
-const readyLine = "ready udp "
 
 // guestTarget boots a fresh guest for every run: kvload owns the
 // vhost-user socket and ends with its run. QEMU's chardev reconnect=1
@@ -96,7 +54,7 @@ const readyLine = "ready udp "
 type guestTarget struct {
 	gs        *Guests
 	img       *boot.Image
-	row       Row
+	row       *variant.Variant
 	kvloadBin string
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/ukkv/ukkv/tools/build"
 	"github.com/ukkv/ukkv/tools/internal/testenv"
 	"github.com/ukkv/ukkv/tools/qemu"
+	"github.com/ukkv/ukkv/tools/variant"
 )
 
 // Real benchmarks, very short: they prove the pieces fit and every
@@ -37,7 +38,7 @@ func needBench(t *testing.T, programs ...string) string {
 
 // benchAndWrite runs rows for real and writes the reports into a
 // temporary folder, which it returns with the outcome.
-func benchAndWrite(t *testing.T, real *Real, rows []Row, runs int) (*Outcome, string) {
+func benchAndWrite(t *testing.T, real *Real, rows []*variant.Variant, runs int) (*Outcome, string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -90,10 +91,10 @@ func TestBenchUnikraftRow(t *testing.T) {
 	if _, err := qemu.Binary(); err != nil {
 		t.Skip(err)
 	}
-	var row *Row
-	for _, r := range Rows() {
-		if _, err := build.ImagePath(repo, r.Variant); r.Setup == UnikraftGuest && err == nil {
-			row = &r
+	var row *variant.Variant
+	for _, r := range variant.OfKind(variant.Unikraft) {
+		if _, err := build.ImagePath(repo, r.Name); err == nil {
+			row = r
 			break
 		}
 	}
@@ -101,6 +102,6 @@ func TestBenchUnikraftRow(t *testing.T) {
 		t.Skip("no Unikraft image is built: run `ukkv sources fetch` (or `ukkv sources import`), then `ukkv build`")
 	}
 	guests := &Guests{Repo: repo, Cache: testenv.Cache(t), Accel: testenv.Accel(t), ReadyTimeout: boot.DefaultReadyTimeout}
-	out, _ := benchAndWrite(t, &Real{Repo: repo, Guests: guests}, []Row{*row}, 1)
+	out, _ := benchAndWrite(t, &Real{Repo: repo, Guests: guests}, []*variant.Variant{row}, 1)
 	checkMeasured(t, out.Rows[0], 1)
 }

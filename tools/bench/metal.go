@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"path/filepath"
 	"strconv"
 
 	"github.com/ukkv/ukkv/tools/boot"
 	"github.com/ukkv/ukkv/tools/kvload"
 	"github.com/ukkv/ukkv/tools/kvserver"
+	"github.com/ukkv/ukkv/tools/variant"
 )
 
 // metal is a host-native row: our Linux front end as a host process,
@@ -24,14 +24,14 @@ type metal struct {
 
 // startMetal starts the row's front end on every address of the host,
 // so that it serves each run's TAP device whatever its address.
-func startMetal(ctx context.Context, repo, kvloadBin string, row Row, w Workload) (Target, error) {
-	prog := filepath.Join(repo, "bin", row.Program)
-	if _, err := os.Stat(prog); err != nil {
-		return nil, Skipf("%s is missing: run `make`", filepath.Join("bin", row.Program))
+func startMetal(ctx context.Context, repo, kvloadBin string, row *variant.Variant, w Workload) (Target, error) {
+	prog, err := row.ProgramPath(repo)
+	if err != nil {
+		return nil, Skipf("%v", err)
 	}
 	spec := kvserver.Spec{
 		Name: row.Name, Path: prog,
-		Args:      func(port string) []string { return append([]string{"--addr", "0.0.0.0"}, serverArgs(w, port)...) },
+		Args:      func(port string) []string { return row.Argv("", serverArgs(w, port)) },
 		ReadyLine: true,
 	}
 	s, err := kvserver.Start(ctx, spec)

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/ukkv/ukkv/tools/kvload"
+	"github.com/ukkv/ukkv/tools/variant"
 )
 
 // Real is the Booter and Loader of a real benchmark: kvload from the
@@ -33,12 +34,12 @@ func (r *Real) kvloadBinary() (string, error) {
 }
 
 // Boot starts a row of any setup.
-func (r *Real) Boot(ctx context.Context, row Row, w Workload) (Target, error) {
+func (r *Real) Boot(ctx context.Context, row *variant.Variant, w Workload) (Target, error) {
 	bin, err := r.kvloadBinary()
 	if err != nil {
 		return nil, err
 	}
-	if row.Setup == LinuxMetal {
+	if !row.InGuest() {
 		return startMetal(ctx, r.Repo, bin, row, w)
 	}
 	if r.Guests == nil {

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/ukkv/ukkv/tools/report"
+	"github.com/ukkv/ukkv/tools/variant"
 )
 
 // RowSummary is a row's runs reduced to the figures of the table.
@@ -59,6 +60,12 @@ func (o *Outcome) baseline(name string) float64 {
 	return math.NaN()
 }
 
+// The rows every other row's ratios are taken against, as in the paper.
+const (
+	baselineSingle = "linux-single"
+	baselineDPDK   = "linux-dpdk"
+)
+
 // Ratios relates a throughput to this outcome's linux-single and
 // linux-dpdk guest rows, as the paper does; NaN where a baseline is
 // missing.
@@ -92,7 +99,7 @@ func SummaryTable(o *Outcome, paper *report.Table4, stamp report.Stamp) *report.
 		s := r.Summary()
 		ours := o.Ratios(s.Throughput.Median)
 		pRPS, pRatios := paperFigures(paper, r.Row)
-		t.AddRow(report.Text(r.Row.Name), report.Text(string(r.Row.Setup)), report.Text(r.Status()),
+		t.AddRow(report.Text(r.Row.Name), report.Text(r.Row.PaperSetup()), report.Text(r.Status()),
 			report.Int(int64(len(r.Runs))),
 			report.Num(s.Throughput.Median), report.Num(s.Throughput.Min), report.Num(s.Throughput.Max),
 			report.Num(o.ceilingShare(s.Throughput.Median)), report.Num(pRPS),
@@ -114,12 +121,12 @@ func counts(r RowResult, n uint64) report.Cell {
 
 // paperFigures is the paper's throughput and ratios of a row, NaN when
 // the paper has no such row.
-func paperFigures(paper *report.Table4, r Row) (float64, report.Ratios) {
+func paperFigures(paper *report.Table4, r *variant.Variant) (float64, report.Ratios) {
 	nan := math.NaN()
 	if !r.HasPaper() {
 		return nan, report.Ratios{VsLinuxSingle: nan, VsLinuxDPDK: nan}
 	}
-	rps, err := paper.Find(string(r.Setup), r.PaperMode)
+	rps, err := paper.Find(r.PaperSetup(), r.PaperMode)
 	if err != nil {
 		return nan, report.Ratios{VsLinuxSingle: nan, VsLinuxDPDK: nan}
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/ukkv/ukkv/tools/report"
+	"github.com/ukkv/ukkv/tools/variant"
 )
 
 func paper(t *testing.T) *report.Table4 {
@@ -33,11 +34,11 @@ func runsAt(rates ...float64) []Measurement {
 	return ms
 }
 
-func row(t *testing.T, name string) Row {
+func row(t *testing.T, name string) *variant.Variant {
 	t.Helper()
-	r, ok := find(name)
-	if !ok {
-		t.Fatalf("no row %s", name)
+	r, err := variant.Lookup(name)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return r
 }

@@ -4,11 +4,11 @@ import (
 	"context"
 	"encoding/binary"
 	"net"
-	"os/exec"
 	"testing"
 	"time"
 
 	"github.com/ukkv/ukkv/tools/internal/testenv"
+	"github.com/ukkv/ukkv/tools/variant"
 )
 
 // TestDPDKGuestDrivesTheNIC boots a Linux guest whose program is
@@ -17,15 +17,14 @@ import (
 // DPDK's inside the guest, the path a DPDK server in the guest takes.
 func TestDPDKGuestDrivesTheNIC(t *testing.T) {
 	needHost(t)
-	testpmd, err := exec.LookPath("dpdk-testpmd")
-	if err != nil {
-		t.Skip("dpdk-testpmd missing: install the Debian package dpdk-dev")
-	}
-	repo, cache := testenv.Repo(t), testenv.Cache(t)
-	img, err := DPDKGuestImage(context.Background(), repo, cache, "dpdk-guest-probe", testpmd, "Port 0: 52:54:00")
+	testenv.NeedCommands(t, map[string]string{"dpdk-testpmd": "dpdk-dev"})
+	probe := &variant.Variant{Name: "dpdk-guest-probe", Kind: variant.LinuxGuest,
+		Program: "dpdk-testpmd", Package: "dpdk-dev", DPDK: true, MemoryMiB: 512}
+	img, err := ImageFor(context.Background(), testenv.Repo(t), testenv.Cache(t), probe)
 	if err != nil {
 		t.Fatal(err)
 	}
+	img.ReadyLine = "Port 0: 52:54:00"
 	g, err := Start(context.Background(), Options{Image: img, Accel: testenv.Accel(t),
 		Server: []string{"--lcores", "0@0,1@0", "-n", "1", "--", "--forward-mode=icmpecho", "--total-num-mbufs=2048"}})
 	if err != nil {

@@ -51,6 +51,8 @@ func serves(t *testing.T, g *Guest) {
 	}
 }
 
+// TestLinuxGuestServesThroughTap boots every Linux-guest row: our
+// socket front ends, the DPDK one and memcached.
 func TestLinuxGuestServesThroughTap(t *testing.T) {
 	eachServesThenLeavesNothing(t, variant.LinuxGuest)
 }
@@ -103,16 +105,6 @@ func TestTwoRunsAtOnce(t *testing.T) {
 			t.Errorf("guest %d holds %q (%v), want its own value", i, items["who"].Value, err)
 		}
 	}
-}
-
-func TestMemcachedGuestServesThroughTap(t *testing.T) {
-	needHost(t)
-	repo, cache := testenv.Repo(t), testenv.Cache(t)
-	img, err := MemcachedImage(context.Background(), repo, cache)
-	if err != nil {
-		t.Skip(err)
-	}
-	servesThenLeavesNothing(t, img)
 }
 
 // eachServesThenLeavesNothing runs servesThenLeavesNothing on every

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 
@@ -43,10 +42,9 @@ func (im *Image) Bytes() (int64, error) {
 	return total, nil
 }
 
-// ImageFor finds or makes the image of a variant: a Unikraft variant's
-// built image, or a Linux guest assembled from the cached Debian kernel
-// and the server program built by `make` (a DPDK guest when the program
-// links DPDK).
+// ImageFor finds or makes the image of a guest row: a Unikraft
+// variant's built image, or a Linux guest assembled from the cached
+// Debian kernel and the row's program (a DPDK guest for a DPDK program).
 func ImageFor(ctx context.Context, repo, cacheDir string, v *variant.Variant) (*Image, error) {
 	switch v.Kind {
 	case variant.Unikraft:
@@ -54,7 +52,8 @@ func ImageFor(ctx context.Context, repo, cacheDir string, v *variant.Variant) (*
 	case variant.LinuxGuest:
 		return linuxImage(ctx, repo, cacheDir, v)
 	}
-	return nil, fmt.Errorf("variant %s of kind %s cannot be booted", v.Name, v.Kind)
+	return nil, fmt.Errorf("%s runs on the host, not in a guest (guest rows: %s)",
+		v.Name, strings.Join(variant.Names(variant.Guests()), ", "))
 }
 
 func unikraftImage(repo string, v *variant.Variant) (*Image, error) {
@@ -63,95 +62,54 @@ func unikraftImage(repo string, v *variant.Variant) (*Image, error) {
 		return nil, err
 	}
 	return &Image{
-		Name: v.Name, Kernel: path, Files: []string{path}, ReadyLine: v.ReadyLine,
-		// Unikraft's lwIP takes its address as netdev.ip=ADDR/LEN:GATEWAY;
-		// the app's arguments follow "--".
-		Append: func(n *Network, server []string) string {
-			return strings.Join(append([]string{"netdev.ip=" + n.GuestCIDR() + ":" + n.HostIP.String(), "--"}, server...), " ")
-		},
+		Name: v.Name, Kernel: path, Files: []string{path}, ReadyLine: variant.ReadyLine, MemoryMiB: v.MemoryMiB,
+		Append: commandLine(v, ""),
 	}, nil
 }
 
+// linuxImage writes the initramfs of the Linux guest running the row's
+// program into build/NAME/ and says how to boot it.
 func linuxImage(ctx context.Context, repo, cacheDir string, v *variant.Variant) (*Image, error) {
-	program := filepath.Join(repo, "bin", v.Program)
-	if _, err := os.Stat(program); err != nil {
-		return nil, fmt.Errorf("%s of variant %s is missing: run `make`", filepath.Join("bin", v.Program), v.Name)
-	}
-	dpdk, err := guest.UsesDPDK(program)
+	program, err := v.ProgramPath(repo)
 	if err != nil {
 		return nil, err
 	}
-	if dpdk {
-		return DPDKGuestImage(ctx, repo, cacheDir, v.Name, program, v.ReadyLine)
-	}
-	return linuxGuestImage(ctx, repo, cacheDir, v.Name, v.ReadyLine, guest.Options{Programs: []string{program}},
-		func(server []string) guest.Run { return guest.Run{Program: v.Program, Args: server} })
-}
-
-// MemcachedName names the Linux guest running Debian's memcached.
-const MemcachedName = "memcached-guest"
-
-// memcachedArgs serve UDP only, on 11211, as root (init's user).
-var memcachedArgs = []string{"-U", "11211", "-p", "0", "-l", "0.0.0.0", "-u", "root"}
-
-// MemcachedImage is a Linux guest running Debian's memcached over UDP,
-// the system a user would pick instead; a run's server arguments are
-// added to memcached's (-t 1, -m 64, say). memcached prints no ready
-// line, so the guest's init prints one once port 11211 is bound.
-func MemcachedImage(ctx context.Context, repo, cacheDir string) (*Image, error) {
-	program, err := exec.LookPath("memcached")
-	if err != nil {
-		return nil, fmt.Errorf("memcached not found: install the Debian package memcached")
-	}
-	return linuxGuestImage(ctx, repo, cacheDir, MemcachedName, "ready udp ", guest.Options{Programs: []string{program}},
-		func(server []string) guest.Run {
-			return guest.Run{Program: "memcached", Args: append(append([]string(nil), memcachedArgs...), server...), ReadyUDP: 11211}
-		})
-}
-
-// DPDKGuestMemoryMiB is the least -m a DPDK guest should get: its
-// hugepages come on top of what Linux itself needs; Start gives it that
-// much unless told otherwise.
-const DPDKGuestMemoryMiB = 512
-
-// dpdkGuestHugepages are the 2 MiB pages a DPDK guest reserves.
-const dpdkGuestHugepages = 96
-
-// DPDKGuestImage is a Linux guest whose program drives the NIC itself
-// with DPDK's virtio PMD: the initramfs holds the DPDK plugins and the
-// uio modules, and init hands the NIC to uio_pci_generic and reserves
-// hugepages before it runs program with a run's server arguments. Boot
-// it with at least DPDKGuestMemoryMiB.
-func DPDKGuestImage(ctx context.Context, repo, cacheDir, name, program, ready string) (*Image, error) {
-	base := filepath.Base(program)
-	img, err := linuxGuestImage(ctx, repo, cacheDir, name, ready, guest.Options{Programs: []string{program}, DPDK: true},
-		func(server []string) guest.Run {
-			return guest.Run{Program: base, Args: server, UIO: true, Hugepages: dpdkGuestHugepages}
-		})
-	if img != nil {
-		img.MemoryMiB = DPDKGuestMemoryMiB
-	}
-	return img, err
-}
-
-// linuxGuestImage writes the initramfs of a Linux guest into
-// build/NAME/ and says how to boot it.
-func linuxGuestImage(ctx context.Context, repo, cacheDir, name, ready string, opts guest.Options, run func([]string) guest.Run) (*Image, error) {
 	k, err := guest.FetchKernel(ctx, cacheDir)
 	if err != nil {
 		return nil, err
 	}
-	initrd := filepath.Join(build.Dir(repo, name), "initrd.img")
-	if err := guest.WriteInitramfs(initrd, k, opts); err != nil {
+	initrd := filepath.Join(build.Dir(repo, v.Name), "initrd.img")
+	if err := guest.WriteInitramfs(initrd, k, guest.Options{Programs: []string{program}, DPDK: v.DPDK}); err != nil {
 		return nil, err
 	}
 	return &Image{
-		Name: name, Kernel: k.Vmlinuz, Initrd: initrd, Files: []string{k.Vmlinuz, initrd},
-		ReadyLine: ready, LegacyIRQ: true,
-		Append: func(n *Network, server []string) string {
-			return guest.KernelArgs(n.GuestCIDR(), run(server))
-		},
+		Name: v.Name, Kernel: k.Vmlinuz, Initrd: initrd, Files: []string{k.Vmlinuz, initrd},
+		ReadyLine: variant.ReadyLine, LegacyIRQ: true, MemoryMiB: v.MemoryMiB,
+		Append: commandLine(v, filepath.Base(program)),
 	}, nil
+}
+
+// dpdkGuestHugepages are the 2 MiB pages a DPDK guest reserves.
+const dpdkGuestHugepages = 96
+
+// commandLine gives the kernel command line of a run of row v, whose
+// program is named program in a Linux guest's /bin. Unikraft takes its
+// address as netdev.ip=ADDR/LEN:GATEWAY and the app's arguments after
+// "--"; the Linux guest's init reads ukkv.* parameters and, for a DPDK
+// program, hands it the NIC through uio_pci_generic and reserves
+// hugepages first.
+func commandLine(v *variant.Variant, program string) func(*Network, []string) string {
+	return func(n *Network, server []string) string {
+		argv := v.Argv(n.GuestIP.String(), server)
+		if v.Kind == variant.Unikraft {
+			return strings.Join(append([]string{"netdev.ip=" + n.GuestCIDR() + ":" + n.HostIP.String(), "--"}, argv...), " ")
+		}
+		run := guest.Run{Program: program, Args: argv, ReadyUDP: v.ReadyUDP, UIO: v.DPDK}
+		if v.DPDK {
+			run.Hugepages = dpdkGuestHugepages
+		}
+		return guest.KernelArgs(n.GuestCIDR(), run)
+	}
 }
 
 // FloorName names the floor image in reports.

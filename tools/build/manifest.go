@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/ukkv/ukkv/tools/render"
+	"github.com/ukkv/ukkv/tools/variant"
 )
 
 // Root is the folder of the build folders, relative to the repository.
@@ -32,39 +33,39 @@ type Manifest struct {
 }
 
 // Dir is the build folder of a variant.
-func Dir(repoRoot, variant string) string { return filepath.Join(repoRoot, Root, variant) }
+func Dir(repoRoot, name string) string { return filepath.Join(repoRoot, Root, name) }
 
 // ManifestPath is where the manifest of a variant's image lives.
-func ManifestPath(repoRoot, variant string) string {
-	return filepath.Join(Dir(repoRoot, variant), "manifest.json")
+func ManifestPath(repoRoot, name string) string {
+	return filepath.Join(Dir(repoRoot, name), "manifest.json")
 }
 
 // ReadManifest reads the manifest of a variant's last successful build.
-func ReadManifest(repoRoot, variant string) (*Manifest, error) {
-	data, err := os.ReadFile(ManifestPath(repoRoot, variant))
+func ReadManifest(repoRoot, name string) (*Manifest, error) {
+	data, err := os.ReadFile(ManifestPath(repoRoot, name))
 	if os.IsNotExist(err) {
-		return nil, fmt.Errorf("variant %s is not built; run `ukkv build %s`", variant, variant)
+		return nil, variant.Missingf("variant %s is not built; run `ukkv build %s`", name, name)
 	}
 	if err != nil {
 		return nil, err
 	}
 	var m Manifest
 	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, fmt.Errorf("%s: %w", ManifestPath(repoRoot, variant), err)
+		return nil, fmt.Errorf("%s: %w", ManifestPath(repoRoot, name), err)
 	}
 	return &m, nil
 }
 
 // ImagePath returns the absolute path of a variant's built image, checked
 // against its manifest, for the commands that boot it.
-func ImagePath(repoRoot, variant string) (string, error) {
-	m, err := ReadManifest(repoRoot, variant)
+func ImagePath(repoRoot, name string) (string, error) {
+	m, err := ReadManifest(repoRoot, name)
 	if err != nil {
 		return "", err
 	}
 	path := filepath.Join(repoRoot, m.Image)
 	if err := m.check(path); err != nil {
-		return "", fmt.Errorf("%w; run `ukkv build %s`", err, variant)
+		return "", variant.Missingf("%v; run `ukkv build %s`", err, name)
 	}
 	return path, nil
 }

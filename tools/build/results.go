@@ -15,17 +15,6 @@ import (
 // repository root.
 const ResultsDir = "results/build"
 
-// sizeTarget is the image size each variant should stay under: a unikernel
-// without a network stack is expected to be half as big as one with lwIP.
-func sizeTarget(v *variant.Variant) int64 {
-	for _, lib := range v.Libraries {
-		if lib.Name == "lwip" {
-			return 512 << 10
-		}
-	}
-	return 256 << 10
-}
-
 // WriteResults reports a build of every Unikraft variant: images.* gets
 // one row per image, and wall.* this run's wall time as the cold figure
 // when every variant was built in a fresh folder, or the no-op figure when
@@ -50,7 +39,7 @@ func WriteResults(repoRoot string, results []Result, wall time.Duration, info ma
 		if err != nil {
 			return nil, err
 		}
-		m, target := r.Manifest, sizeTarget(v)
+		m, target := r.Manifest, v.SizeBudget
 		within := "no"
 		if m.Bytes < target {
 			within = "yes"

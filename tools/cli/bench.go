@@ -16,6 +16,7 @@ import (
 	"github.com/ukkv/ukkv/tools/qemu"
 	"github.com/ukkv/ukkv/tools/report"
 	"github.com/ukkv/ukkv/tools/sources"
+	"github.com/ukkv/ukkv/tools/variant"
 )
 
 // benchResultsDir is where `ukkv bench` reports, relative to the repository.
@@ -37,12 +38,12 @@ through a TAP device), runs kvload --runs times after a warm-up, takes the
 medians and stops the row. The client's own ceiling is measured once, against
 a loopback that answers at no cost. Rows whose prerequisites are missing are
 skipped with the reason. Without ROW, every row runs:
-  ` + strings.Join(bench.RowNames(), ", ") + `
+  ` + strings.Join(variant.Names(variant.All()), ", ") + `
 Writes results/bench/table4.{md,csv,json} (laid out like the paper's table,
 with its figures and ratios beside ours), table4-throughput.svg,
 table4-latency.svg and runs.{md,csv,json} (every run). Needs root.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rows, err := bench.Select(args)
+			rows, err := variant.Select(args, variant.All())
 			if err != nil {
 				return err
 			}
@@ -74,7 +75,7 @@ table4-latency.svg and runs.{md,csv,json} (every run). Needs root.`,
 
 // runBench measures the rows and writes the reports; rows that failed
 // make the command fail after the reports are written.
-func runBench(ctx context.Context, rows []bench.Row, runs int, w bench.Workload, results string) error {
+func runBench(ctx context.Context, rows []*variant.Variant, runs int, w bench.Workload, results string) error {
 	repo, err := build.RepoRoot()
 	if err != nil {
 		return err
@@ -115,9 +116,9 @@ func runBench(ctx context.Context, rows []bench.Row, runs int, w bench.Workload,
 	return out.Failed()
 }
 
-func needsGuests(rows []bench.Row) bool {
+func needsGuests(rows []*variant.Variant) bool {
 	for _, r := range rows {
-		if r.Setup != bench.LinuxMetal {
+		if r.InGuest() {
 			return true
 		}
 	}

@@ -53,15 +53,19 @@ warning). Writes results/boottime/ (JSON, CSV, Markdown, SVG).`,
 	root.AddCommand(cmd)
 }
 
-// bootImages readies what a command that boots the named variants (every
-// one that can boot when none is named) needs: the boot environment, the
-// images and the accelerator.
+// bootImages readies what a command that boots the named rows (every
+// guest row that can boot when none is named) needs: the boot
+// environment, the images and the accelerator.
 func bootImages(ctx context.Context, names []string) (*bootEnv, []*boot.Image, error) {
-	env, err := newBootEnv(ctx, names)
+	vs, err := variant.Select(names, variant.Guests())
 	if err != nil {
 		return nil, nil, err
 	}
-	imgs, err := env.images(ctx, names)
+	env, err := newBootEnv()
+	if err != nil {
+		return nil, nil, err
+	}
+	imgs, err := env.images(ctx, vs, len(names) == 0)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -71,18 +75,14 @@ func bootImages(ctx context.Context, names []string) (*bootEnv, []*boot.Image, e
 	return env, imgs, nil
 }
 
-// images returns the images of the named variants, or of every variant
-// that can boot when none is named.
-func (e *bootEnv) images(ctx context.Context, names []string) ([]*boot.Image, error) {
-	all := len(names) == 0
-	if all {
-		names = variant.Names(variant.All())
-	}
+// images returns the images of the rows; with skipMissing, a row whose
+// program or image is missing is left out with a warning.
+func (e *bootEnv) images(ctx context.Context, vs []*variant.Variant, skipMissing bool) ([]*boot.Image, error) {
 	var imgs []*boot.Image
-	for _, name := range names {
-		img, err := e.image(ctx, name)
-		if err != nil && all && strings.Contains(err.Error(), "run `") {
-			log.Warnf("skipping %s: %v", name, err)
+	for _, v := range vs {
+		img, err := boot.ImageFor(ctx, e.repo, e.cache, v)
+		if err != nil && skipMissing && variant.IsMissing(err) {
+			log.Warnf("skipping %s: %v", v.Name, err)
 			continue
 		}
 		if err != nil {

@@ -25,9 +25,9 @@ func TestBadInputIsRefusedWithTheValidChoices(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"build", "nosuch"}, []string{`unknown variant "nosuch"`, "raw-uknetdev", "lwip-socket", "batched"}},
-		{[]string{"render", "nosuch"}, []string{`unknown variant "nosuch"`, "raw-uknetdev"}},
-		{[]string{"build", "linux-single"}, []string{"not a Unikraft variant", "raw-uknetdev"}},
+		{[]string{"build", "nosuch"}, []string{`unknown row "nosuch"`, "raw-uknetdev", "lwip-socket", "batched"}},
+		{[]string{"render", "nosuch"}, []string{`unknown row "nosuch"`, "raw-uknetdev"}},
+		{[]string{"build", "linux-single"}, []string{"linux-single is a linux-guest row: not one of raw-uknetdev, batched, lwip-socket"}},
 		{[]string{"build", "--backend", "ninja", "batched"}, []string{"unknown backend", "kraft, make"}},
 		{[]string{"sources", "import"}, []string{"nothing to import"}},
 	} {

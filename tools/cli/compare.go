@@ -83,8 +83,9 @@ func (e *bootEnv) compareRow(ctx context.Context, bt bootTimes, search bool, lo,
 	// a few times its normal boot, not the default minutes.
 	timeout := max(30*time.Second, 4*slices.Max(bt.times))
 	log.Infof("searching the smallest memory of %s between %d and %d MiB", bt.img.Name, lo, hi)
+	// every row serves on its default port: no server arguments
 	r.smallest, err = boot.SmallestMemory(ctx, boot.Options{Image: bt.img, Accel: e.accel.Accel,
-		Server: []string{"--port", "11211"}, ReadyTimeout: timeout}, lo, hi)
+		ReadyTimeout: timeout}, lo, hi)
 	if err != nil && ctx.Err() == nil {
 		// One guest that never serves leaves a gap, not a lost report.
 		log.Warnf("smallest memory of %s not found: %v", bt.img.Name, err)

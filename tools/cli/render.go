@@ -40,20 +40,8 @@ renders every Unikraft variant. The output is deterministic and committed.`,
 // unikraftVariants resolves names (none, or "all", meaning every Unikraft
 // variant) to registry entries, refusing unknown and non-Unikraft names.
 func unikraftVariants(names []string) ([]*variant.Variant, error) {
-	if len(names) == 0 || (len(names) == 1 && names[0] == "all") {
-		return variant.OfKind(variant.Unikraft), nil
+	if len(names) == 1 && names[0] == "all" {
+		names = nil
 	}
-	vs := make([]*variant.Variant, 0, len(names))
-	for _, name := range names {
-		v, err := variant.Lookup(name)
-		if err != nil {
-			return nil, err
-		}
-		if v.Kind != variant.Unikraft {
-			return nil, fmt.Errorf("variant %s is %s, not a Unikraft variant (Unikraft variants: %v)",
-				name, v.Kind, variant.Names(variant.OfKind(variant.Unikraft)))
-		}
-		vs = append(vs, v)
-	}
-	return vs, nil
+	return variant.Select(names, variant.OfKind(variant.Unikraft))
 }

@@ -32,6 +32,20 @@ func (f *serverFlags) register(cmd *cobra.Command) {
 	cmd.Flags().IntVar(&f.batch, "batch", 0, "batch/burst size of batching variants (0: their default)")
 }
 
+// argsFor is the server's command line for row v: our options for one
+// of our servers, none for another (memcached), which is refused any.
+func (f *serverFlags) argsFor(cmd *cobra.Command, v *variant.Variant) ([]string, error) {
+	if v.Preloads {
+		return f.args(), nil
+	}
+	for _, name := range []string{"port", "capacity", "preload", "value-size", "batch"} {
+		if cmd.Flags().Changed(name) {
+			return nil, fmt.Errorf("--%s: %s takes none of the KV server's options", name, v.Name)
+		}
+	}
+	return nil, nil
+}
+
 // args is the server's command line; options left at 0 are not passed.
 func (f *serverFlags) args() []string {
 	args := []string{"--port", strconv.Itoa(f.port)}
@@ -52,12 +66,8 @@ type bootEnv struct {
 	accel       qemu.Verdict
 }
 
-// newBootEnv refuses unknown variant names, then finds the repository,
-// the cache and QEMU.
-func newBootEnv(ctx context.Context, names []string) (*bootEnv, error) {
-	if err := checkVariants(names); err != nil {
-		return nil, err
-	}
+// newBootEnv finds the repository, the cache and QEMU.
+func newBootEnv() (*bootEnv, error) {
 	repo, err := build.RepoRoot()
 	if err != nil {
 		return nil, err
@@ -83,32 +93,6 @@ func (e *bootEnv) pickAccel(ctx context.Context) error {
 	return nil
 }
 
-// checkVariants refuses unknown names before anything starts; besides
-// the variants, the Linux guest running Debian's memcached can boot.
-func checkVariants(names []string) error {
-	for _, name := range names {
-		if name == boot.MemcachedName {
-			continue
-		}
-		if _, err := variant.Lookup(name); err != nil {
-			return fmt.Errorf("%w, or %s", err, boot.MemcachedName)
-		}
-	}
-	return nil
-}
-
-// image looks a variant up by name and finds or makes its image.
-func (e *bootEnv) image(ctx context.Context, name string) (*boot.Image, error) {
-	if name == boot.MemcachedName {
-		return boot.MemcachedImage(ctx, e.repo, e.cache)
-	}
-	v, err := variant.Lookup(name)
-	if err != nil {
-		return nil, err
-	}
-	return boot.ImageFor(ctx, e.repo, e.cache, v)
-}
-
 func init() {
 	var (
 		server   serverFlags
@@ -118,7 +102,7 @@ func init() {
 		timeout  time.Duration
 	)
 	cmd := &cobra.Command{
-		Use:   "run VARIANT|memcached-guest",
+		Use:   "run VARIANT",
 		Short: "Boot one variant under QEMU on a DPDK vhost-user port and stream its console",
 		Long: `Boot one variant under QEMU, its NIC on a vhost-user port of dpdk-testpmd,
 which forwards to a TAP device on the host. Prints "ready udp ADDR:PORT" on
@@ -128,7 +112,15 @@ socket path is printed.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			env, err := newBootEnv(ctx, args)
+			vs, err := variant.Select(args, variant.Guests())
+			if err != nil {
+				return err
+			}
+			serverArgs, err := server.argsFor(cmd, vs[0])
+			if err != nil {
+				return err
+			}
+			env, err := newBootEnv()
 			if err != nil {
 				return err
 			}
@@ -138,7 +130,7 @@ socket path is printed.`,
 			} else if _, err := dpdk.Binary(); err != nil {
 				return err
 			}
-			img, err := env.image(ctx, args[0])
+			img, err := boot.ImageFor(ctx, env.repo, env.cache, vs[0])
 			if err != nil {
 				return err
 			}
@@ -147,7 +139,7 @@ socket path is printed.`,
 			}
 			return run(ctx, cmd.OutOrStdout(), boot.Options{
 				Image: img, Accel: env.accel.Accel, MemoryMiB: memory, Subnet: subnet, Backend: backend,
-				Server: server.args(), Console: os.Stderr, ReadyTimeout: timeout,
+				Server: serverArgs, Console: os.Stderr, ReadyTimeout: timeout,
 			})
 		},
 	}
@@ -165,7 +157,7 @@ func run(ctx context.Context, out io.Writer, opts boot.Options) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "ready udp %s\n", g.Addr())
+	fmt.Fprintf(out, "%s%s\n", variant.ReadyLine, g.Addr())
 	fmt.Fprintf(out, "try: memcaslap --udp -s %s\n", g.Addr())
 	log.Infof("%s ready %s after QEMU start (%s); Ctrl-C stops it", opts.Image.Name,
 		g.BootTime().Round(time.Millisecond), g.Accel)

@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"os/exec"
@@ -15,7 +16,9 @@ import (
 	"time"
 
 	"github.com/ukkv/ukkv/tools/internal/testenv"
+	"github.com/ukkv/ukkv/tools/memcaslap"
 	"github.com/ukkv/ukkv/tools/process"
+	"github.com/ukkv/ukkv/tools/variant"
 )
 
 // ukkvBinary builds the ukkv command once for the tests that run it as a
@@ -66,12 +69,12 @@ func TestRunRefusesBadInput(t *testing.T) {
 		path string
 		want string
 	}{
-		{"unknown variant", []string{"run", "nosuch"}, os.Getenv("PATH"), "valid: batched, lwip-socket, raw-uknetdev, linux-batch, linux-single"},
+		{"unknown variant", []string{"run", "nosuch"}, os.Getenv("PATH"), "valid: raw-uknetdev, batched, lwip-socket, linux-single, linux-batch, linux-dpdk, memcached)"},
 		{"not built", []string{"run", "raw-uknetdev"}, os.Getenv("PATH"), "not built; run `ukkv build raw-uknetdev`"},
 		{"no server program", []string{"run", "linux-single"}, os.Getenv("PATH"), "bin/kvstore-linux-single of variant linux-single is missing: run `make`"},
 		{"qemu missing", []string{"run", "linux-single"}, t.TempDir(), "qemu-system-x86_64 not found: install the Debian package qemu-system-x86"},
 		{"testpmd missing", []string{"run", "linux-single"}, pathWith(t, "qemu-system-x86_64"), "dpdk-testpmd not found: install the Debian package dpdk-dev"},
-		{"boottime unknown", []string{"boottime", "linux-single", "nosuch"}, os.Getenv("PATH"), "unknown variant"},
+		{"boottime unknown", []string{"boottime", "linux-single", "nosuch"}, os.Getenv("PATH"), "unknown row"},
 		{"compare bad -n", []string{"compare", "-n", "0"}, os.Getenv("PATH"), "want -n >= 1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -130,13 +133,14 @@ func TestRunEndsCleanly(t *testing.T) {
 		{"testpmd killed", "dpdk-testpmd", 1, "linux-single: testpmd ended (signal: killed)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cmd, stderr, dir, prefix, tap := startRun(t, bin)
+			r := startRun(t, bin, "linux-single")
+			cmd, stderr := r.cmd, r.stderr
 			if tc.victim == "" {
 				if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 					t.Fatal(err)
 				}
 			} else {
-				killProgramOf(t, dir, tc.victim)
+				killProgramOf(t, r.dir, tc.victim)
 			}
 			done := make(chan error, 1)
 			go func() { done <- cmd.Wait() }()
@@ -153,23 +157,24 @@ func TestRunEndsCleanly(t *testing.T) {
 			if !strings.Contains(stderr.String(), tc.says) {
 				t.Errorf("no message %q:\n%s", tc.says, stderr.String())
 			}
-			for _, path := range []string{dir, "/var/run/dpdk/" + prefix, "/sys/class/net/" + tap} {
-				if _, err := os.Stat(path); err == nil {
-					t.Errorf("%s left", path)
-				}
-			}
-			if pids := processesMentioning(dir); len(pids) > 0 {
-				t.Errorf("processes of the run left: %v", pids)
-			}
+			r.assertGone(t)
 		})
 	}
 }
 
-// startRun starts `ukkv -v run linux-single` and returns once it printed
-// its ready line, with the run's folder, DPDK prefix and TAP name.
-func startRun(t *testing.T, bin string) (*exec.Cmd, *process.Buffer, string, string, string) {
+// aRun is one `ukkv run` started by a test: its process and what it
+// owns on the host.
+type aRun struct {
+	cmd                    *exec.Cmd
+	stderr                 *process.Buffer
+	dir, prefix, tap, addr string
+}
+
+// startRun starts `ukkv -v run ROW` and returns once it printed its
+// ready line, with the run's folder, DPDK prefix, TAP name and address.
+func startRun(t *testing.T, bin, row string) *aRun {
 	t.Helper()
-	cmd := exec.Command(bin, "-v", "run", "linux-single")
+	cmd := exec.Command(bin, "-v", "run", row)
 	cmd.Dir = "../.."
 	stderr := &process.Buffer{}
 	cmd.Stderr = stderr
@@ -185,18 +190,19 @@ func startRun(t *testing.T, bin string) (*exec.Cmd, *process.Buffer, string, str
 	go func() {
 		s := bufio.NewScanner(stdout)
 		for s.Scan() {
-			if strings.HasPrefix(s.Text(), "ready udp ") {
-				ready <- s.Text()
+			if addr, ok := strings.CutPrefix(s.Text(), variant.ReadyLine); ok {
+				ready <- addr
 			}
 		}
 		close(ready)
 	}()
+	r := &aRun{cmd: cmd, stderr: stderr}
 	select {
-	case line, ok := <-ready:
+	case addr, ok := <-ready:
 		if !ok {
 			t.Fatalf("ukkv run ended before ready:\n%s", stderr.String())
 		}
-		t.Log(line)
+		r.addr = addr
 	case <-time.After(3 * time.Minute):
 		t.Fatalf("no ready line after 3 minutes:\n%s", stderr.String())
 	}
@@ -204,7 +210,60 @@ func startRun(t *testing.T, bin string) (*exec.Cmd, *process.Buffer, string, str
 	if m == nil {
 		t.Fatalf("run names not logged:\n%s", stderr.String())
 	}
-	return cmd, stderr, m[1], m[2], m[3]
+	r.dir, r.prefix, r.tap = m[1], m[2], m[3]
+	return r
+}
+
+// assertGone fails for each process, folder, DPDK file or TAP device of
+// the run still there.
+func (r *aRun) assertGone(t *testing.T) {
+	t.Helper()
+	for _, path := range []string{r.dir, "/var/run/dpdk/" + r.prefix, "/sys/class/net/" + r.tap} {
+		if _, err := os.Stat(path); err == nil {
+			t.Errorf("%s left", path)
+		}
+	}
+	if pids := processesMentioning(r.dir); len(pids) > 0 {
+		t.Errorf("processes of the run left: %v", pids)
+	}
+}
+
+// interrupt stops the run as Ctrl-C does and expects exit status 130.
+func (r *aRun) interrupt(t *testing.T) {
+	t.Helper()
+	if err := r.cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	err := r.cmd.Wait()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 130 {
+		t.Errorf("want exit status 130, got %v:\n%s", err, r.stderr.String())
+	}
+}
+
+// TestRunServesMemcaslap boots the two guest rows whose programs are not
+// our socket front ends, the DPDK server and Debian's memcached, with
+// `ukkv run` alone, and drives each with memcaslap over UDP.
+func TestRunServesMemcaslap(t *testing.T) {
+	needGuestHost(t)
+	testenv.Binary(t, "kvstore-linux-dpdk")
+	testenv.NeedCommands(t, map[string]string{"memcaslap": "libmemcached-tools", "memcached": "memcached"})
+	bin := ukkvBinary(t)
+	for _, row := range []string{"linux-dpdk", "memcached"} {
+		t.Run(row, func(t *testing.T) {
+			r := startRun(t, bin, row)
+			sum, out, err := memcaslap.Run(context.Background(), "memcaslap",
+				memcaslap.Options{Server: r.addr, Duration: 2 * time.Second, Threads: 1, Concurrency: 2, Window: 1024})
+			if err == nil {
+				err = sum.Check(1)
+			}
+			if err != nil {
+				t.Errorf("memcaslap against %s at %s: %v\n%s", row, r.addr, err, out)
+			}
+			r.interrupt(t)
+			r.assertGone(t)
+		})
+	}
 }
 
 // killProgramOf kills the process of the run whose command line holds

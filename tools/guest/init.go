@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/ukkv/ukkv/tools/variant"
 )
 
 // initScript is the guest's /init: it loads the NIC modules, gives eth0
@@ -68,9 +70,9 @@ while ! grep -q ":$hex " /proc/net/udp; do
 	kill -0 $pid 2>/dev/null || { wait $pid; exit $?; }
 	usleep 20000
 done
-echo "ready udp 0.0.0.0:$readyudp"
+echo "%s0.0.0.0:$readyudp"
 wait $pid
-`, strings.Join(modules, " "))
+`, strings.Join(modules, " "), variant.ReadyLine)
 }
 
 // Run says what the guest's init runs.
@@ -79,7 +81,7 @@ type Run struct {
 	Program string
 	Args    []string
 	// ReadyUDP, for a program that prints no ready line, is the UDP port
-	// whose binding init announces as "ready udp 0.0.0.0:PORT".
+	// whose binding init announces as variant.ReadyLine + "0.0.0.0:PORT".
 	ReadyUDP int
 	// UIO hands the NIC to uio_pci_generic for a DPDK program (the
 	// initramfs needs Options.DPDK); Hugepages reserves 2 MiB pages.

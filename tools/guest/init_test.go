@@ -56,16 +56,3 @@ func TestSharedLibrariesOfStaticAndDynamic(t *testing.T) {
 		t.Errorf("ls libraries %v lack libc or the loader", libs)
 	}
 }
-
-func TestUsesDPDK(t *testing.T) {
-	if dpdk, err := UsesDPDK("/bin/ls"); err != nil || dpdk {
-		t.Errorf("ls: %v %v", dpdk, err)
-	}
-	testpmd, err := exec.LookPath("dpdk-testpmd")
-	if err != nil {
-		t.Skip("dpdk-testpmd missing: install the Debian package dpdk-dev (make deps)")
-	}
-	if dpdk, err := UsesDPDK(testpmd); err != nil || !dpdk {
-		t.Errorf("dpdk-testpmd: %v %v", dpdk, err)
-	}
-}

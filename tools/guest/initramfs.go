@@ -161,25 +161,6 @@ func addHostPath(a *archive, path string, links int) error {
 	return addHostFile(a, cur, cur)
 }
 
-// UsesDPDK says whether a program is a DPDK one: it links DPDK's EAL,
-// shared or static.
-func UsesDPDK(path string) (bool, error) {
-	libs, err := sharedLibraries(path)
-	if err != nil {
-		return false, err
-	}
-	for _, lib := range libs {
-		if strings.Contains(filepath.Base(lib), "librte_eal") {
-			return true, nil
-		}
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return false, err
-	}
-	return bytes.Contains(data, []byte("rte_eal_init")), nil
-}
-
 // lddPath matches the library paths in ldd's output.
 var lddPath = regexp.MustCompile(`(?m)(?:=> )?(/\S+) \(0x`)
 

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"sync"
+
+	"github.com/ukkv/ukkv/tools/variant"
 )
 
 // output keeps everything a server prints and reports the address of
@@ -31,7 +33,7 @@ func (o *output) Write(p []byte) (int, error) {
 			break
 		}
 		o.scanned += i + 1
-		if addr, ok := strings.CutPrefix(strings.TrimSpace(string(rest[:i])), "ready udp "); ok {
+		if addr, ok := strings.CutPrefix(strings.TrimSpace(string(rest[:i])), variant.ReadyLine); ok {
 			o.found = true
 			o.ready <- addr
 		}

@@ -1,5 +1,7 @@
 package variant
 
+import "fmt"
+
 // coreSources is the I/O-free KV core every front end links.
 var coreSources = []string{"apps/kvstore/core/kv.c"}
 
@@ -63,6 +65,19 @@ func withKConfig(base, extra map[string]string) map[string]string {
 	return kc
 }
 
+// Size budgets of the Unikraft images: a unikernel without a network
+// stack is expected to be half as big as one with lwIP.
+const (
+	rawSizeBudget  = 256 << 10
+	lwipSizeBudget = 512 << 10
+)
+
+// The guest's server port, fixed for memcached, which prints no ready
+// line of its own.
+const memcachedPort = 11211
+
+// init registers every row in the order of the reports; the ratio
+// baselines are linux-single and linux-dpdk, as in the paper.
 func init() {
 	register(&Variant{
 		Name:        "raw-uknetdev",
@@ -71,7 +86,21 @@ func init() {
 		Sources:     append([]string{"apps/kvstore/unikraft/raw.c", "apps/kvstore/core/pkt.c"}, unikraftSources...),
 		Includes:    []string{"apps/kvstore/core"},
 		KConfig:     withKConfig(unikraftKConfig, nil),
-		ReadyLine:   "ready udp ",
+		SizeBudget:  rawSizeBudget,
+		Preloads:    true,
+		PaperMode:   "uknetdev",
+	})
+	register(&Variant{
+		Name:        "batched",
+		Kind:        Unikraft,
+		Description: "lwIP sockets, up to --batch (default 32) datagrams per wake-up: Unikraft 0.16 has no recvmmsg/sendmmsg, so a blocking poll(), non-blocking recvmsg until empty or full, then the sendmsg calls",
+		Sources:     append([]string{"apps/kvstore/unikraft/batched.c"}, lwipSources...),
+		Includes:    []string{"apps/kvstore/core"},
+		// batched.c waits in poll()
+		KConfig:    withKConfig(unikraftKConfig, map[string]string{"CONFIG_LIBPOSIX_POLL": "y"}),
+		Libraries:  []Library{lwipUDP()},
+		SizeBudget: lwipSizeBudget,
+		Preloads:   true,
 	})
 	register(&Variant{
 		Name:        "lwip-socket",
@@ -81,31 +110,68 @@ func init() {
 		Includes:    []string{"apps/kvstore/core"},
 		KConfig:     withKConfig(unikraftKConfig, nil),
 		Libraries:   []Library{lwipUDP()},
-		ReadyLine:   "ready udp ",
-	})
-	register(&Variant{
-		Name:        "batched",
-		Kind:        Unikraft,
-		Description: "lwIP sockets, up to --batch (default 32) datagrams per wake-up: Unikraft 0.16 has no recvmmsg/sendmmsg, so a blocking poll(), non-blocking recvmsg until empty or full, then the sendmsg calls",
-		Sources:     append([]string{"apps/kvstore/unikraft/batched.c"}, lwipSources...),
-		Includes:    []string{"apps/kvstore/core"},
-		// batched.c waits in poll()
-		KConfig:   withKConfig(unikraftKConfig, map[string]string{"CONFIG_LIBPOSIX_POLL": "y"}),
-		Libraries: []Library{lwipUDP()},
-		ReadyLine: "ready udp ",
+		SizeBudget:  lwipSizeBudget,
+		Preloads:    true,
+		PaperMode:   "lwip",
 	})
 	register(&Variant{
 		Name:        "linux-single",
 		Kind:        LinuxGuest,
 		Description: "Linux guest, one recvmsg/sendmsg per request",
 		Program:     "kvstore-linux-single",
-		ReadyLine:   "ready udp ",
+		Preloads:    true,
+		PaperMode:   "single",
 	})
 	register(&Variant{
 		Name:        "linux-batch",
 		Kind:        LinuxGuest,
 		Description: "Linux guest, recvmmsg/sendmmsg in batches of 32",
 		Program:     "kvstore-linux-batch",
-		ReadyLine:   "ready udp ",
+		Preloads:    true,
+		PaperMode:   "batch",
+	})
+	register(&Variant{
+		Name:        "linux-dpdk",
+		Kind:        LinuxGuest,
+		Description: "Linux guest, DPDK's virtio PMD polled in bursts of --batch, no kernel network stack",
+		Program:     "kvstore-linux-dpdk",
+		// EAL: one lcore on the guest's one CPU
+		Args:        []string{"--lcores", "0@0", "-n", "1", "--"},
+		AddressFlag: "--ip",
+		DPDK:        true,
+		// DPDK's hugepages come on top of what Linux itself needs
+		MemoryMiB: 512,
+		Preloads:  true,
+		PaperMode: "dpdk",
+	})
+	register(&Variant{
+		Name:        "memcached",
+		Kind:        LinuxGuest,
+		Description: "Linux guest, Debian's memcached over UDP: the system a user would pick instead",
+		Program:     "memcached",
+		Package:     "memcached",
+		// UDP only, as root (init's user); a run's server arguments
+		// (-t 1, -m 64, say) follow
+		Args:     []string{"-U", fmt.Sprint(memcachedPort), "-p", "0", "-l", "0.0.0.0", "-u", "root"},
+		ReadyUDP: memcachedPort,
+	})
+	register(&Variant{
+		Name:        "metal-single",
+		Kind:        Host,
+		Description: "host process, one recvmsg/sendmsg per request",
+		Program:     "kvstore-linux-single",
+		// every address, so that it serves each run's TAP device
+		Args:      []string{"--addr", "0.0.0.0"},
+		Preloads:  true,
+		PaperMode: "single",
+	})
+	register(&Variant{
+		Name:        "metal-batch",
+		Kind:        Host,
+		Description: "host process, recvmmsg/sendmmsg in batches of 32",
+		Program:     "kvstore-linux-batch",
+		Args:        []string{"--addr", "0.0.0.0"},
+		Preloads:    true,
+		PaperMode:   "batch",
 	})
 }

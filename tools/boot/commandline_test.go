@@ -1,0 +1,80 @@
+package boot
+
+import (
+	"context"
+	"net"
+	"strings"
+	"testing"
+
+	"github.com/ukkv/ukkv/tools/variant"
+)
+
+// TestEveryGuestRowHasACommandLine walks the registry: each guest row's
+// kernel command line gives the guest its address and runs the row's
+// program with the row's own arguments before the run's.
+func TestEveryGuestRowHasACommandLine(t *testing.T) {
+	n := &Network{HostIP: net.IPv4(10, 9, 8, 1).To4(), GuestIP: net.IPv4(10, 9, 8, 2).To4()}
+	server := []string{"--port", "11311"}
+	for _, v := range variant.Guests() {
+		t.Run(v.Name, func(t *testing.T) {
+			line := commandLine(v, v.Program)(n, server)
+			want := []string{" -- " + strings.Join(v.Argv("10.9.8.2", server), " ")}
+			switch v.Kind {
+			case variant.Unikraft:
+				want = append(want, "netdev.ip=10.9.8.2/24:10.9.8.1 -- ")
+			case variant.LinuxGuest:
+				want = append(want, "ukkv.ip=10.9.8.2/24 ", "ukkv.run="+v.Program+" ")
+			default:
+				t.Fatalf("kind %s is no guest", v.Kind)
+			}
+			if v.DPDK {
+				want = append(want, " ukkv.uio=1 ", " ukkv.hugepages=")
+			}
+			if v.ReadyUDP > 0 {
+				want = append(want, " ukkv.readyudp=")
+			}
+			for _, w := range want {
+				if !strings.Contains(line, w) {
+					t.Errorf("command line %q lacks %q", line, w)
+				}
+			}
+			if !strings.HasSuffix(line, " --port 11311") {
+				t.Errorf("command line %q does not end with the run's server arguments", line)
+			}
+		})
+	}
+}
+
+// TestDPDKAndMemcachedCommandLines pins the two rows whose programs need
+// more than our server's options: EAL's and the guest's address for the
+// DPDK server, a ready line from init for memcached.
+func TestDPDKAndMemcachedCommandLines(t *testing.T) {
+	n := &Network{HostIP: net.IPv4(10, 9, 8, 1).To4(), GuestIP: net.IPv4(10, 9, 8, 2).To4()}
+	for _, tc := range []struct {
+		name   string
+		server []string
+		want   string
+	}{
+		{"linux-dpdk", []string{"--port", "11211"}, "console=ttyS0 panic=-1 quiet ukkv.ip=10.9.8.2/24 ukkv.run=kvstore-linux-dpdk" +
+			" ukkv.uio=1 ukkv.hugepages=96 -- --lcores 0@0 -n 1 -- --ip 10.9.8.2 --port 11211"},
+		{"memcached", []string{"-t", "1"}, "console=ttyS0 panic=-1 quiet ukkv.ip=10.9.8.2/24 ukkv.run=memcached" +
+			" ukkv.readyudp=11211 -- -U 11211 -p 0 -l 0.0.0.0 -u root -t 1"},
+	} {
+		v, err := variant.Lookup(tc.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := commandLine(v, v.Program)(n, tc.server); got != tc.want {
+			t.Errorf("%s:\n got %s\nwant %s", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestHostRowsHaveNoImage(t *testing.T) {
+	for _, v := range variant.OfKind(variant.Host) {
+		_, err := ImageFor(context.Background(), t.TempDir(), t.TempDir(), v)
+		if err == nil || !strings.Contains(err.Error(), "runs on the host") {
+			t.Errorf("%s: %v, want a refusal naming the host", v.Name, err)
+		}
+	}
+}
