@@ -52,6 +52,15 @@ func Start(path string, args []string, opts Options) (*Process, error) {
 	return p, nil
 }
 
+// Input is the process's standard input when Options.KeepStdin held it
+// open, nil otherwise.
+func (p *Process) Input() io.Writer {
+	if p.stdin == nil {
+		return nil
+	}
+	return p.stdin
+}
+
 // Pid is the process id.
 func (p *Process) Pid() int { return p.cmd.Process.Pid }
 
