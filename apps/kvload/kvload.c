@@ -12,6 +12,9 @@
  *
  * Phases: link up, peer MAC, first answered request (the server is
  * ready), warm-up, measured run, drain. Only the measured run is counted.
+ * With --steps the last three repeat for each load read from standard
+ * input, one JSON object each: a load sweep pays for the setup (a guest's
+ * boot) once.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -72,6 +75,7 @@ struct options {
 	double link_timeout;
 	int echo;
 	int fill;
+	int steps;
 };
 
 struct port_counts {
@@ -94,6 +98,7 @@ struct kvload {
 	uint64_t interval;	/* open loop: TSC cycles between requests */
 	uint32_t fill_next;	/* the fill phase's next key */
 	int filling;
+	unsigned int step;	/* --steps: the number of the load running */
 	struct tracker *t;
 	struct workload w;
 	struct values v;
@@ -132,7 +137,11 @@ static void usage(const char *prog)
 		"                      for a server with no preload\n"
 		"  --echo              replies are our requests sent back by a\n"
 		"                      loopback (testpmd macswap, net_ring):\n"
-		"                      measures the client's own ceiling\n",
+		"                      measures the client's own ceiling\n"
+		"  --steps             after setup, read loads from standard input,\n"
+		"                      one a line ('rate R' or 'window W', then\n"
+		"                      optionally 'duration S', 'warmup S'); run\n"
+		"                      and print each; end at end of input\n",
 		prog);
 }
 
@@ -177,7 +186,8 @@ enum {
 	OPT_SRC_IP = 256, OPT_DST_IP, OPT_DST_PORT, OPT_SRC_PORT,
 	OPT_DST_MAC, OPT_GET_RATIO, OPT_KEYS, OPT_VALUE_SIZE, OPT_DIST,
 	OPT_ZIPF_S, OPT_RATE, OPT_WINDOW, OPT_DURATION, OPT_WARMUP,
-	OPT_TIMEOUT, OPT_LINK_TIMEOUT, OPT_ECHO, OPT_FILL, OPT_HELP,
+	OPT_TIMEOUT, OPT_LINK_TIMEOUT, OPT_ECHO, OPT_FILL, OPT_STEPS,
+	OPT_HELP,
 };
 
 static const struct option long_opts[] = {
@@ -199,6 +209,7 @@ static const struct option long_opts[] = {
 	{ "link-timeout", required_argument, NULL, OPT_LINK_TIMEOUT },
 	{ "echo", no_argument, NULL, OPT_ECHO },
 	{ "fill", no_argument, NULL, OPT_FILL },
+	{ "steps", no_argument, NULL, OPT_STEPS },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -274,6 +285,9 @@ static int parse_opt(struct options *o, int opt, const char *arg)
 	case OPT_FILL:
 		o->fill = 1;
 		break;
+	case OPT_STEPS:
+		o->steps = 1;
+		break;
 	default:
 		return -1;
 	}
@@ -281,6 +295,14 @@ static int parse_opt(struct options *o, int opt, const char *arg)
 		fprintf(stderr, "kvload: bad value '%s' for --%s\n", arg,
 			long_opts[opt - OPT_SRC_IP].name);
 	return rc ? -1 : 0;
+}
+
+/* The loss timeout of a load: short enough that no id is reused in it. */
+static double step_timeout(const struct options *o)
+{
+	if (o->rate * o->timeout > ID_REUSE_GAP)
+		return ID_REUSE_GAP / o->rate;
+	return o->timeout;
 }
 
 static int parse_args(struct options *o, int argc, char **argv)
@@ -320,8 +342,8 @@ static int parse_args(struct options *o, int argc, char **argv)
 	}
 	if (o->rate == 0 && o->window == 0)
 		o->window = 1;
-	if (o->rate * o->timeout > ID_REUSE_GAP) {
-		o->timeout = ID_REUSE_GAP / o->rate;
+	if (!o->steps && step_timeout(o) < o->timeout) {
+		o->timeout = step_timeout(o);
 		fprintf(stderr,
 			"kvload: --timeout lowered to %gs: at --rate %g a longer one would reuse request ids within it\n",
 			o->timeout, o->rate);
@@ -741,9 +763,9 @@ static void print_json(const struct kvload *k, double seconds,
 	int v;
 
 	printf("{\"mode\":\"%s\",\"window\":%u,\"rate\":%.0f,"
-	       "\"duration_s\":%.6f,\"interrupted\":%s,",
+	       "\"step\":%u,\"duration_s\":%.6f,\"interrupted\":%s,",
 	       k->o.echo ? "echo" : k->o.window ? "closed" : "open",
-	       k->o.window, k->o.rate, seconds,
+	       k->o.window, k->o.rate, k->step, seconds,
 	       interrupted ? "true" : "false");
 	printf("\"requests\":%" PRIu64 ",\"replies\":%" PRIu64
 	       ",\"requests_per_s\":%.1f,\"replies_per_s\":%.1f,",
@@ -769,6 +791,17 @@ static void print_json(const struct kvload *k, double seconds,
 	fflush(stdout);
 }
 
+/* Applies the options' rate or window and the timeout that goes with it. */
+static void set_load(struct kvload *k)
+{
+	k->t->timeout = (uint64_t)(step_timeout(&k->o) * (double)k->hz);
+	k->interval = 0;
+	if (k->o.rate > 0)
+		k->interval = (uint64_t)((double)k->hz / k->o.rate);
+	if (k->o.rate > 0 && k->interval == 0)
+		k->interval = 1;
+}
+
 static int setup(struct kvload *k)
 {
 	char err[128];
@@ -788,12 +821,8 @@ static int setup(struct kvload *k)
 		fprintf(stderr, "kvload: no memory for the request table\n");
 		return -1;
 	}
-	track_init(k->t, k->hz, (uint64_t)(k->o.timeout * (double)k->hz),
-		   &k->v, k->o.echo);
-	if (k->o.rate > 0)
-		k->interval = (uint64_t)((double)k->hz / k->o.rate);
-	if (k->o.rate > 0 && k->interval == 0)
-		k->interval = 1;
+	track_init(k->t, k->hz, 0, &k->v, k->o.echo);
+	set_load(k);
 	if (port_init(k) < 0)
 		return -1;
 	k->me.ip = k->o.src_ip;
@@ -830,11 +859,71 @@ static void teardown(struct kvload *k)
 	rte_eal_cleanup();
 }
 
+/* Warm-up, measured run, drain, and the JSON object of what it saw. */
+static void run_load(struct kvload *k)
+{
+	double seconds;
+
+	run_phase(k, k->o.warmup, 0);
+	seconds = run_phase(k, k->o.duration, 1);
+	drain(k);
+	print_json(k, seconds, quit);
+}
+
+/*
+ * Reads one load ("rate R" or "window W", optionally "duration S" and
+ * "warmup S") into o, with the option parser's checks.
+ */
+static int parse_step(struct options *o, char *line)
+{
+	static const int keys[] = { OPT_RATE, OPT_WINDOW, OPT_DURATION,
+				    OPT_WARMUP };
+	char *save, *key, *val;
+	unsigned int i;
+
+	o->rate = 0;
+	o->window = 0;
+	while ((key = strtok_r(line, " \t\r\n", &save))) {
+		line = NULL;
+		val = strtok_r(NULL, " \t\r\n", &save);
+		for (i = 0; i < RTE_DIM(keys); i++)
+			if (!strcmp(key, long_opts[keys[i] - OPT_SRC_IP].name))
+				break;
+		if (!val || i == RTE_DIM(keys)) {
+			fprintf(stderr, "kvload: step: '%s' is not one of rate, window, duration, warmup with a value\n",
+				key);
+			return -1;
+		}
+		if (parse_opt(o, keys[i], val) < 0)
+			return -1;
+	}
+	if ((o->rate > 0) == (o->window > 0)) {
+		fprintf(stderr, "kvload: step: give a rate or a window\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* --steps: one load a line of standard input until its end. */
+static int run_steps(struct kvload *k)
+{
+	char line[256];
+
+	while (!quit && fgets(line, sizeof(line), stdin)) {
+		if (parse_step(&k->o, line) < 0)
+			return 1;
+		set_load(k);
+		memset(&k->t->meas, 0, sizeof(k->t->meas));
+		k->step++;
+		run_load(k);
+	}
+	return quit ? 130 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	static struct kvload k;
 	struct sigaction sa;
-	double seconds;
 	int n, rc = 1;
 
 	n = rte_eal_init(argc, argv);
@@ -853,11 +942,12 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	if (setup(&k) == 0 && wait_link(&k) == 0 && resolve_server(&k) == 0 &&
 	    probe_server(&k) == 0 && (!k.o.fill || fill_keys(&k) == 0)) {
-		run_phase(&k, k.o.warmup, 0);
-		seconds = run_phase(&k, k.o.duration, 1);
-		drain(&k);
-		print_json(&k, seconds, quit);
-		rc = quit ? 130 : 0;
+		if (k.o.steps) {
+			rc = run_steps(&k);
+		} else {
+			run_load(&k);
+			rc = quit ? 130 : 0;
+		}
 	}
 	teardown(&k);
 	return rc;

@@ -55,6 +55,9 @@ type Config struct {
 	Echo bool
 	// Fill SETs every key once first, for a server with no preload.
 	Fill bool
+	// Steps runs the loads given to Generator.Step one after the other,
+	// after one setup, instead of Workload's one load.
+	Steps bool
 }
 
 // Defaults is a short closed-loop run, GET-heavy, over a small key set.
@@ -131,6 +134,9 @@ func (c Config) Args() []string {
 	}
 	if c.Fill {
 		args = append(args, "--fill")
+	}
+	if c.Steps {
+		args = append(args, "--steps")
 	}
 	return args
 }

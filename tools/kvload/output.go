@@ -18,6 +18,8 @@ type output struct {
 	result   []byte
 	tail     []string
 	progress func(string)
+	// results gets each result line of a run in steps, when not nil.
+	results chan []byte
 }
 
 func (o *output) Write(p []byte) (int, error) {
@@ -38,6 +40,10 @@ func (o *output) Write(p []byte) (int, error) {
 func (o *output) line(l string) {
 	if strings.HasPrefix(l, "{") {
 		o.result = []byte(l)
+		select {
+		case o.results <- o.result:
+		default: // no step waits for it (nil channel): an interrupted run's
+		}
 		return
 	}
 	if strings.HasPrefix(l, "kvload: ") && o.progress != nil {

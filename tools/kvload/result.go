@@ -11,6 +11,7 @@ type Result struct {
 	Mode         string     `json:"mode"` // closed, open or echo
 	Window       int        `json:"window"`
 	Rate         float64    `json:"rate"`
+	Step         int        `json:"step"` // 1, 2, ... of a run in steps
 	DurationS    float64    `json:"duration_s"`
 	Interrupted  bool       `json:"interrupted"`
 	Requests     uint64     `json:"requests"`

@@ -35,8 +35,12 @@ func Start(cfg Config, progress func(string)) (*Generator, error) {
 		return nil, fmt.Errorf("kvload: %w (run `make`)", err)
 	}
 	g := &Generator{cfg: cfg, out: &output{progress: progress}}
+	if cfg.Steps {
+		// one result a step, taken by Step before the next is asked for
+		g.out.results = make(chan []byte, 1)
+	}
 	log.Debugf("%s %v", cfg.Binary, cfg.Args())
-	p, err := process.Start(cfg.Binary, cfg.Args(), process.Options{Output: g.out})
+	p, err := process.Start(cfg.Binary, cfg.Args(), process.Options{Output: g.out, KeepStdin: cfg.Steps})
 	if err != nil {
 		return nil, err
 	}

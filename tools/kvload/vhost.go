@@ -54,6 +54,11 @@ func (v *Vhost) Stop() error {
 	return nil
 }
 
+// Step runs one load of a run in steps (Config.Steps).
+func (v *Vhost) Step(ctx context.Context, s Step) (*Result, error) {
+	return v.gen.Step(ctx, s)
+}
+
 // Result waits for the run to end and returns what kvload measured.
 func (v *Vhost) Result(ctx context.Context) (*Result, error) {
 	return v.gen.Wait(ctx)
