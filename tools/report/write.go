@@ -21,6 +21,29 @@ func WriteAll(dir, base string, t *Table, charts ...*BarChart) ([]string, error)
 	if err != nil {
 		return nil, fmt.Errorf("report %s: %w", base, err)
 	}
+	return publish(dir, base, files)
+}
+
+// WriteLineCharts writes each chart as DIR/BASE-NAME.svg, stamped with
+// s, all or none as WriteAll does. It returns the paths written.
+func WriteLineCharts(dir, base string, s Stamp, charts ...*LineChart) ([]string, error) {
+	var files []file
+	for _, c := range charts {
+		if c.Name == "" || c.Name != filepath.Base(c.Name) {
+			return nil, fmt.Errorf("report %s: chart %q needs a plain file name part (Name)", base, c.Title)
+		}
+		var b bytes.Buffer
+		if err := c.WriteSVG(&b, s); err != nil {
+			return nil, fmt.Errorf("report %s: %w", base, err)
+		}
+		files = append(files, file{base + "-" + c.Name + ".svg", b.Bytes()})
+	}
+	return publish(dir, base, files)
+}
+
+// publish writes every file into dir under a temporary name, then
+// renames each into place.
+func publish(dir, base string, files []file) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("report %s: %w", base, err)
 	}
