@@ -1,0 +1,179 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ukkv/ukkv/tools/kvload"
+)
+
+// fakeServer is a server of known capacity (req/s) and service latency
+// (µs), queueing like M/M/1: at utilisation u its p99 is latency/(1-u),
+// and what is offered beyond capacity is lost.
+type fakeServer struct {
+	capacity, latency float64
+	steps             []kvload.Step
+}
+
+func (f *fakeServer) measure(ctx context.Context, s kvload.Step) (Measurement, error) {
+	f.steps = append(f.steps, s)
+	offered := s.Rate
+	if s.Window > 0 {
+		// a closed loop offers what its window allows at the base latency
+		offered = float64(s.Window) / (f.latency / 1e6)
+	}
+	served := math.Min(offered, f.capacity)
+	u := math.Min(offered/f.capacity, 0.999)
+	secs := s.Duration.Seconds()
+	m := Measurement{
+		RequestsPerS: offered, RepliesPerS: served, P50: f.latency, P99: f.latency / (1 - u),
+		Requests: uint64(offered * secs), Replies: uint64(served * secs), Seconds: secs,
+	}
+	if s.Rate > 0 {
+		m.Lost = m.Requests - m.Replies
+	}
+	return m, nil
+}
+
+// knee is the highest load whose p99 stays within p99Factor times the
+// latency: p99 = latency/(1-u) <= factor*latency.
+func (f *fakeServer) knee(factor float64) float64 { return f.capacity * (1 - 1/factor) }
+
+// TestSweepFindsTheKneeWithinOneStep: whatever the capacity, the peak is
+// within bounds, below the knee and no more than one refined step (a
+// factor 2^(1/4)) under it.
+func TestSweepFindsTheKneeWithinOneStep(t *testing.T) {
+	s := DefaultSweep()
+	step := math.Pow(s.Factor, 1/math.Pow(2, float64(s.Refine)))
+	for _, capacity := range []float64{3_000, 50_000, 77_777, 400_000, 1_500_000} {
+		f := &fakeServer{capacity: capacity, latency: 40}
+		res, err := s.Run(context.Background(), f.measure)
+		if err != nil {
+			t.Fatal(err)
+		}
+		peak, ok := res.PeakStep()
+		if !ok {
+			t.Fatalf("capacity %g: no peak in %+v", capacity, res.Steps)
+		}
+		knee := f.knee(s.P99Factor)
+		if !peak.Within || peak.RepliesPerS > knee || peak.RepliesPerS*step < knee {
+			t.Errorf("capacity %g: peak %.0f req/s, want within [%.0f, %.0f]", capacity, peak.RepliesPerS, knee/step, knee)
+		}
+		if res.LightP50 != 40 || res.P99Bound != 400 {
+			t.Errorf("capacity %g: light p50 %g, p99 bound %g; want 40 and 400", capacity, res.LightP50, res.P99Bound)
+		}
+		if !strings.HasPrefix(res.Stopped, "a step broke its bounds: ") || !strings.Contains(res.Stopped, "p99") {
+			t.Errorf("capacity %g: stopped because %q", capacity, res.Stopped)
+		}
+		if n := len(res.Steps); n != len(f.steps) || res.Steps[n-1].Phase != PhaseRefine || res.Steps[0].Load != s.Start {
+			t.Errorf("capacity %g: %d steps kept of %d measured, phases %v", capacity, n, len(f.steps), phases(res))
+		}
+		for _, st := range f.steps {
+			if st.Duration != s.Duration || st.Warmup != s.Warmup || st.Window != 0 {
+				t.Errorf("capacity %g: step %+v", capacity, st)
+			}
+		}
+	}
+}
+
+func phases(r *SweepResult) []string {
+	var ps []string
+	for _, s := range r.Steps {
+		ps = append(ps, s.Phase)
+	}
+	return ps
+}
+
+// TestSweepLossBound: a server that drops 1% at any load has no
+// sustainable step, and the sweep says why after the first.
+func TestSweepLossBound(t *testing.T) {
+	lossy := func(ctx context.Context, s kvload.Step) (Measurement, error) {
+		return Measurement{RequestsPerS: s.Rate, RepliesPerS: s.Rate * 0.99, P50: 10, P99: 20, Requests: 1000, Replies: 990, Lost: 10}, nil
+	}
+	res, err := DefaultSweep().Run(context.Background(), lossy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := res.PeakStep(); ok || len(res.Steps) != 1 || !strings.Contains(res.Stopped, "lost or wrong 10 of 1000") {
+		t.Errorf("peak %d, %d steps, stopped: %s", res.Peak, len(res.Steps), res.Stopped)
+	}
+}
+
+// TestSweepStopsAtTheClientsLimit: a client that cannot send the rate
+// ends the rise; the last step it could offer is the peak.
+func TestSweepStopsAtTheClientsLimit(t *testing.T) {
+	capped := func(ctx context.Context, s kvload.Step) (Measurement, error) {
+		sent := math.Min(s.Rate, 5000)
+		return Measurement{RequestsPerS: sent, RepliesPerS: sent, P50: 10, P99: 20, Requests: 100, Replies: 100}, nil
+	}
+	res, err := DefaultSweep().Run(context.Background(), capped)
+	if err != nil {
+		t.Fatal(err)
+	}
+	peak, _ := res.PeakStep()
+	if len(res.Steps) != 4 || peak.Load != 8000 || !strings.Contains(res.Stopped, "the client sent 5000 of 8000 req/s") {
+		t.Errorf("%d steps, peak at %g, stopped: %s", len(res.Steps), peak.Load, res.Stopped)
+	}
+}
+
+// TestClosedSweepStopsWhenRepliesNoLongerRise: windows double until the
+// replies flatten at the capacity.
+func TestClosedSweepStopsWhenRepliesNoLongerRise(t *testing.T) {
+	s := DefaultSweep()
+	s.Closed, s.Start, s.P99Factor = true, 1, 1000
+	f := &fakeServer{capacity: 100_000, latency: 100} // a window of 10 fills it
+	res, err := s.Run(context.Background(), f.measure)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var windows []int
+	for _, st := range f.steps {
+		windows = append(windows, st.Window)
+	}
+	peak, _ := res.PeakStep()
+	if len(windows) != 6 || windows[5] != 32 || res.Stopped != "replies no longer rise with the window" || peak.Load != 16 {
+		t.Errorf("windows %v, peak at window %g, stopped: %s", windows, peak.Load, res.Stopped)
+	}
+	if peak.Offered != peak.RequestsPerS {
+		t.Errorf("a closed loop's offered load %g is not its sent requests %g", peak.Offered, peak.RequestsPerS)
+	}
+}
+
+func TestSweepKeepsStepsBeforeAnError(t *testing.T) {
+	n := 0
+	failing := func(ctx context.Context, s kvload.Step) (Measurement, error) {
+		if n++; n == 3 {
+			return Measurement{}, errors.New("guest died")
+		}
+		return Measurement{RequestsPerS: s.Rate, RepliesPerS: s.Rate, P50: 10, P99: 20, Requests: 100, Replies: 100}, nil
+	}
+	res, err := DefaultSweep().Run(context.Background(), failing)
+	if err == nil || !strings.Contains(err.Error(), "rise step at 4,000 req/s: guest died") || len(res.Steps) != 2 {
+		t.Errorf("error %v, %d steps", err, len(res.Steps))
+	}
+}
+
+func TestSweepValidate(t *testing.T) {
+	if err := DefaultSweep().Validate(); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []func(*Sweep){
+		func(s *Sweep) { s.Start = 0 },
+		func(s *Sweep) { s.Closed, s.Start = true, 1.5 },
+		func(s *Sweep) { s.Factor = 1 },
+		func(s *Sweep) { s.MaxSteps = 0 },
+		func(s *Sweep) { s.Duration = 0 },
+		func(s *Sweep) { s.P99Factor = 1 },
+		func(s *Sweep) { s.Warmup = -time.Second },
+	} {
+		s := DefaultSweep()
+		bad(&s)
+		if s.Validate() == nil {
+			t.Errorf("sweep %+v accepted", s)
+		}
+	}
+}
