@@ -62,11 +62,20 @@ type Measurement struct {
 
 // Target is one started row, ready to be measured again and again.
 type Target interface {
-	// Measure runs the load once; progress gets kvload's line of each
-	// second.
-	Measure(ctx context.Context, w Workload, progress func(string)) (Measurement, error)
+	// Open starts a load generator (and for a guest row a fresh guest)
+	// for workload w's keys, to be measured load after load; progress
+	// gets kvload's line of each second.
+	Open(ctx context.Context, w Workload, progress func(string)) (Session, error)
 	// Stop ends everything the row started and removes its files.
 	Stop() error
+}
+
+// Session is one load generator against a started row.
+type Session interface {
+	// Step measures one load.
+	Step(ctx context.Context, s kvload.Step) (Measurement, error)
+	// Close ends the load generator (and the guest) and removes its files.
+	Close() error
 }
 
 // Booter starts rows, their servers ready for workload w. Boot returns a
@@ -104,6 +113,9 @@ type Options struct {
 	// Accelerator is what the guests run on and why ("tcg (reason)"),
 	// for the notes.
 	Accelerator string
+	// Sweep finds each row's peak and measures the Runs there; nil
+	// measures the Runs at the workload's own load.
+	Sweep *Sweep
 }
 
 // RowResult is what became of one row: its runs, or why it has none.
@@ -114,6 +126,8 @@ type RowResult struct {
 	// ended it (after the runs in Runs).
 	Skipped string
 	Failed  error
+	// Sweep is the row's load sweep, nil in single-point mode.
+	Sweep *SweepResult
 }
 
 // Outcome is a whole benchmark.
@@ -121,7 +135,11 @@ type Outcome struct {
 	Workload    Workload
 	Runs        int
 	Accelerator string
+	Sweep       *Sweep
 	Rows        []RowResult
+	// LoadBefore and LoadAfter are the machine's load averages (1, 5
+	// and 15 minutes) when the benchmark began and ended.
+	LoadBefore, LoadAfter string
 	// Ceiling is the client's own limit; CeilingErr why it is missing.
 	Ceiling    *Measurement
 	CeilingErr error
@@ -176,8 +194,15 @@ func Run(ctx context.Context, opts Options) (*Outcome, error) {
 	if err := opts.Workload.Validate(); err != nil {
 		return nil, err
 	}
+	if opts.Sweep != nil {
+		if err := opts.Sweep.Validate(); err != nil {
+			return nil, err
+		}
+	}
 	p := opts.Progress
-	out := &Outcome{Workload: opts.Workload, Runs: opts.Runs, Accelerator: opts.Accelerator}
+	out := &Outcome{Workload: opts.Workload, Runs: opts.Runs, Accelerator: opts.Accelerator, Sweep: opts.Sweep,
+		LoadBefore: loadAverage()}
+	defer func() { out.LoadAfter = loadAverage() }()
 	if opts.Loader != nil {
 		p.Stage("client ceiling")
 		c, err := opts.Loader.Ceiling(ctx, CeilingWorkload(opts.Workload), p.Live("client ceiling"))
@@ -199,7 +224,8 @@ func Run(ctx context.Context, opts Options) (*Outcome, error) {
 	return out, ctx.Err()
 }
 
-// runRow starts one row, measures it opts.Runs times and stops it.
+// runRow starts one row, finds its peak when sweeping, measures it
+// opts.Runs times and stops it.
 func runRow(ctx context.Context, opts Options, row *variant.Variant, label string) RowResult {
 	p := opts.Progress
 	res := RowResult{Row: row}
@@ -216,21 +242,107 @@ func runRow(ctx context.Context, opts Options, row *variant.Variant, label strin
 		p.Result(label, err)
 		return res
 	}
-	for run := 1; run <= opts.Runs; run++ {
-		runName := runLabel(label, run, opts.Runs)
-		p.Pending(runName)
-		m, err := t.Measure(ctx, opts.Workload, p.Live(runName))
-		if err != nil {
-			res.Failed = fmt.Errorf("run %d: %w", run, err)
-			p.Result(runName, err)
-			break
-		}
-		res.Runs = append(res.Runs, m)
-		p.Result(fmt.Sprintf("%s: %s req/s, p99 %s µs, lost %d, wrong %d", runName,
-			formatRate(m.RepliesPerS), formatRate(m.P99), m.Lost, m.Wrong), nil)
+	load := pointStep(opts.Workload)
+	if opts.Sweep != nil {
+		load, res.Sweep, res.Failed = sweepRow(ctx, opts, t, label)
+	}
+	if res.Failed == nil {
+		res.Runs, res.Failed = measureRuns(ctx, opts, t, label, load)
 	}
 	if err := t.Stop(); err != nil && res.Failed == nil {
 		res.Failed = err
 	}
 	return res
+}
+
+// pointStep is the workload's own load, measured for its duration.
+func pointStep(w Workload) kvload.Step {
+	return kvload.Step{Rate: w.Rate, Window: w.Window, Duration: w.Duration, Warmup: w.Warmup}
+}
+
+// sweepRow sweeps a row in one session and returns the load of its peak
+// with the workload's duration, for the measured runs.
+func sweepRow(ctx context.Context, opts Options, t Target, label string) (kvload.Step, *SweepResult, error) {
+	p, sw := opts.Progress, *opts.Sweep
+	name := label + " sweep"
+	p.Pending(name)
+	var res *SweepResult
+	err := inSession(ctx, t, opts.Workload, p.Live(name), func(s Session) error {
+		var err error
+		res, err = sw.Run(ctx, func(ctx context.Context, st kvload.Step) (Measurement, error) {
+			m, err := s.Step(ctx, st)
+			if err == nil {
+				p.Result(stepLine(name, sw, st, m), nil)
+			}
+			return m, err
+		})
+		return err
+	})
+	if err != nil {
+		p.Result(name, err)
+		return kvload.Step{}, res, err
+	}
+	peak, ok := res.PeakStep()
+	if !ok {
+		err := fmt.Errorf("no step kept the bounds (%s)", res.Stopped)
+		p.Result(name, err)
+		return kvload.Step{}, res, err
+	}
+	p.Result(fmt.Sprintf("%s: peak %s req/s at %s offered; %s", name, formatRate(peak.RepliesPerS), sw.describe(peak.Load), res.Stopped), nil)
+	at := pointStep(opts.Workload)
+	at.Rate, at.Window = 0, 0
+	if sw.Closed {
+		at.Window = int(peak.Load)
+	} else {
+		at.Rate = peak.Load
+	}
+	return at, res, nil
+}
+
+// stepLine is the progress line of one sweep step.
+func stepLine(name string, sw Sweep, st kvload.Step, m Measurement) string {
+	load := float64(st.Window)
+	if st.Rate > 0 {
+		load = st.Rate
+	}
+	return fmt.Sprintf("%s: %s: %s rep/s, p50 %s µs, p99 %s µs, lost %d, wrong %d", name, sw.describe(load),
+		formatRate(m.RepliesPerS), formatRate(m.P50), formatRate(m.P99), m.Lost, m.Wrong)
+}
+
+// measureRuns measures opts.Runs runs at one load, each in a session
+// of its own (a guest row boots a fresh guest for each).
+func measureRuns(ctx context.Context, opts Options, t Target, label string, load kvload.Step) ([]Measurement, error) {
+	p := opts.Progress
+	var runs []Measurement
+	for run := 1; run <= opts.Runs; run++ {
+		runName := runLabel(label, run, opts.Runs)
+		p.Pending(runName)
+		var m Measurement
+		err := inSession(ctx, t, opts.Workload, p.Live(runName), func(s Session) error {
+			var err error
+			m, err = s.Step(ctx, load)
+			return err
+		})
+		if err != nil {
+			p.Result(runName, err)
+			return runs, fmt.Errorf("run %d: %w", run, err)
+		}
+		runs = append(runs, m)
+		p.Result(fmt.Sprintf("%s: %s req/s, p99 %s µs, lost %d, wrong %d", runName,
+			formatRate(m.RepliesPerS), formatRate(m.P99), m.Lost, m.Wrong), nil)
+	}
+	return runs, nil
+}
+
+// inSession opens a session of t, runs fn in it and closes it.
+func inSession(ctx context.Context, t Target, w Workload, progress func(string), fn func(Session) error) error {
+	s, err := t.Open(ctx, w, progress)
+	if err != nil {
+		return err
+	}
+	err = fn(s)
+	if closeErr := s.Close(); closeErr != nil && err == nil {
+		err = closeErr
+	}
+	return err
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ukkv/ukkv/tools/variant"
+	"github.com/ukkv/ukkv/tools/kvload"
 )
 
 // fakeTarget answers runs with the next throughput of its list, or
@@ -18,23 +19,40 @@ type fakeTarget struct {
 	failAt  int
 	runs    int
 	stopped int
+	opened  int
+	closed  int
+	steps   []kvload.Step
 	cancel  func() // called on the first run, if set
 }
 
-func (f *fakeTarget) Measure(ctx context.Context, w Workload, progress func(string)) (Measurement, error) {
+func (f *fakeTarget) Open(ctx context.Context, w Workload, progress func(string)) (Session, error) {
+	f.opened++
+	return &fakeSession{f, progress}, nil
+}
+
+type fakeSession struct {
+	f        *fakeTarget
+	progress func(string)
+}
+
+func (s *fakeSession) Step(ctx context.Context, st kvload.Step) (Measurement, error) {
+	f := s.f
 	f.runs++
+	f.steps = append(f.steps, st)
 	if f.cancel != nil {
 		f.cancel()
 	}
 	if f.runs == f.failAt {
 		return Measurement{}, errors.New("guest died")
 	}
-	if progress != nil {
-		progress("kvload: 1s 100 req/s 99 rep/s p50 10.0us p99 20.0us lost 0 wrong 0 malformed 0 outstanding 1")
+	if s.progress != nil {
+		s.progress("kvload: 1s 100 req/s 99 rep/s p50 10.0us p99 20.0us lost 0 wrong 0 malformed 0 outstanding 1")
 	}
 	r := f.rates[(f.runs-1)%len(f.rates)]
 	return Measurement{RequestsPerS: r, RepliesPerS: r, P50: 10, P99: 20, Lost: 1}, nil
 }
+
+func (s *fakeSession) Close() error { s.f.closed++; return nil }
 
 func (f *fakeTarget) Stop() error { f.stopped++; return nil }
 

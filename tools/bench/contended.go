@@ -40,3 +40,23 @@ func (o *Outcome) contendedNotes() []string {
 	}
 	return notes
 }
+
+// spreadLimit is the spread (max-min)/median in percent above which a
+// row's runs disagree too much for its median to stand alone.
+const spreadLimit = 10
+
+// spreadNotes flag the rows whose runs differ by more than spreadLimit.
+func (o *Outcome) spreadNotes() []string {
+	var notes []string
+	for _, r := range o.Rows {
+		if len(r.Runs) < 2 {
+			continue
+		}
+		s := r.Summary().Throughput
+		if p := s.SpreadPercent(); p > spreadLimit {
+			notes = append(notes, fmt.Sprintf("%s: runs differ by %.0f%% (%s to %s req/s), more than %d%%: its median is not a steady figure",
+				r.Row.Name, p, formatRate(s.Min), formatRate(s.Max), spreadLimit))
+		}
+	}
+	return notes
+}

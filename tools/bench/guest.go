@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -58,10 +57,11 @@ type guestTarget struct {
 	kvloadBin string
 }
 
-// Measure boots the guest on kvload's port and waits for kvload's result.
-func (t *guestTarget) Measure(ctx context.Context, w Workload, progress func(string)) (Measurement, error) {
+// Open boots the guest on the port of a kvload that runs in steps.
+func (t *guestTarget) Open(ctx context.Context, w Workload, progress func(string)) (Session, error) {
 	lb := &kvload.Vhost{Config: loadConfig(t.kvloadBin, w, ""), Progress: progress}
 	lb.Config.DstPort = guestPort
+	lb.Config.Steps = true
 	// kvload waits for the link while the guest boots
 	lb.Config.LinkTimeout = t.gs.ReadyTimeout
 	// a server that cannot preload (memcached) starts with its own
@@ -77,17 +77,28 @@ func (t *guestTarget) Measure(ctx context.Context, w Workload, progress func(str
 		CPUs: cpusBeside(lb.Config.CPU),
 	})
 	if err != nil {
-		return Measurement{}, err
+		return nil, err
 	}
-	res, err := lb.Result(ctx)
-	if stopErr := g.Stop(); stopErr != nil {
-		err = errors.Join(err, stopErr)
-	}
+	return &guestSession{guest: g, load: lb, name: t.img.Name}, nil
+}
+
+// guestSession is one guest and the kvload it is attached to.
+type guestSession struct {
+	guest *boot.Guest
+	load  *kvload.Vhost
+	name  string
+}
+
+func (s *guestSession) Step(ctx context.Context, st kvload.Step) (Measurement, error) {
+	res, err := s.load.Step(ctx, st)
 	if err != nil {
-		return Measurement{}, fmt.Errorf("kvload against %s: %w", t.img.Name, err)
+		return Measurement{}, fmt.Errorf("kvload against %s: %w", s.name, err)
 	}
 	return measurement(res), nil
 }
+
+// Close stops QEMU, then kvload.
+func (s *guestSession) Close() error { return s.guest.Stop() }
 
 // Stop has nothing to do: each run tears its guest down.
 func (t *guestTarget) Stop() error { return nil }

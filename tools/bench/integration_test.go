@@ -2,6 +2,8 @@ package bench
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -38,12 +40,12 @@ func needBench(t *testing.T, programs ...string) string {
 
 // benchAndWrite runs rows for real and writes the reports into a
 // temporary folder, which it returns with the outcome.
-func benchAndWrite(t *testing.T, real *Real, rows []*variant.Variant, runs int) (*Outcome, string) {
+func benchAndWrite(t *testing.T, real *Real, rows []*variant.Variant, runs int, sw *Sweep) (*Outcome, string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	out, err := Run(ctx, Options{Rows: rows, Runs: runs, Workload: shortWorkload(), Booter: real, Loader: real,
-		Progress: NewProgress(testWriter{t}, false)})
+		Progress: NewProgress(testWriter{t}, false), Sweep: sw})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +79,7 @@ func (w testWriter) Write(p []byte) (int, error) {
 
 func TestBenchMetalSingle(t *testing.T) {
 	repo := needBench(t, "kvstore-linux-single")
-	out, _ := benchAndWrite(t, &Real{Repo: repo, NoGuests: "not in this test"}, rowsNamed(t, "metal-single"), 2)
+	out, _ := benchAndWrite(t, &Real{Repo: repo, NoGuests: "not in this test"}, rowsNamed(t, "metal-single"), 2, nil)
 	checkMeasured(t, out.Rows[0], 2)
 	if out.Ceiling == nil || out.Ceiling.RepliesPerS <= 0 {
 		t.Errorf("no client ceiling: %v", out.CeilingErr)
@@ -102,6 +104,41 @@ func TestBenchUnikraftRow(t *testing.T) {
 		t.Skip("no Unikraft image is built: run `ukkv sources fetch` (or `ukkv sources import`), then `ukkv build`")
 	}
 	guests := &Guests{Repo: repo, Cache: testenv.Cache(t), Accel: testenv.Accel(t), ReadyTimeout: boot.DefaultReadyTimeout}
-	out, _ := benchAndWrite(t, &Real{Repo: repo, Guests: guests}, []*variant.Variant{row}, 1)
+	out, _ := benchAndWrite(t, &Real{Repo: repo, Guests: guests}, []*variant.Variant{row}, 1, nil)
 	checkMeasured(t, out.Rows[0], 1)
+}
+
+// shortSweep rises in a few short steps from a load any server here
+// sustains.
+func shortSweep() *Sweep {
+	sw := DefaultSweep()
+	sw.Start, sw.MaxSteps, sw.Refine = 500, 4, 1
+	sw.Duration, sw.Warmup = 300*time.Millisecond, 100*time.Millisecond
+	return &sw
+}
+
+// TestBenchMetalSingleSwept sweeps a real row: its steps in one kvload,
+// then a run at its peak, and the sweep's reports.
+func TestBenchMetalSingleSwept(t *testing.T) {
+	repo := needBench(t, "kvstore-linux-single")
+	out, dir := benchAndWrite(t, &Real{Repo: repo, NoGuests: "not in this test"}, rowsNamed(t, "metal-single"), 1, shortSweep())
+	r := out.Rows[0]
+	checkMeasured(t, r, 1)
+	peak, ok := r.Sweep.PeakStep()
+	if !ok || len(r.Sweep.Steps) < 2 || r.Sweep.Steps[0].Offered != 500 || r.Sweep.LightP50 <= 0 {
+		t.Fatalf("sweep %+v", r.Sweep)
+	}
+	for i, st := range r.Sweep.Steps {
+		if st.Replies == 0 || st.Wrong != 0 || st.Seconds < 0.29 {
+			t.Errorf("step %d: %+v", i+1, st)
+		}
+	}
+	if peak.Replies == 0 || !peak.Within {
+		t.Errorf("peak %+v", peak)
+	}
+	for _, name := range []string{"sweep.json", "sweep.csv", "sweep-replies.svg", "sweep-latency.svg"} {
+		if fi, err := os.Stat(filepath.Join(dir, name)); err != nil || fi.Size() == 0 {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
 }

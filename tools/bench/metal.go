@@ -45,29 +45,48 @@ func startMetal(ctx context.Context, repo, kvloadBin string, row *variant.Varian
 	return &metal{kvloadBin: kvloadBin, server: s, port: port}, nil
 }
 
-// Measure runs kvload once over a fresh TAP device: host .1, kvload .2.
-func (m *metal) Measure(ctx context.Context, w Workload, progress func(string)) (Measurement, error) {
+// Open starts a kvload in steps over a fresh TAP device: host .1,
+// kvload .2.
+func (m *metal) Open(ctx context.Context, w Workload, progress func(string)) (Session, error) {
 	n, err := boot.NewNetwork("")
 	if err != nil {
-		return Measurement{}, err
+		return nil, err
 	}
-	defer os.RemoveAll(n.Dir)
 	c := loadConfig(m.kvloadBin, w, n.Prefix)
 	c.Port = kvload.TapPort(n.Tap)
 	c.SrcIP, c.DstIP, c.DstPort = n.GuestIP, n.HostIP, m.port
+	c.Steps = true
 	g, err := kvload.Start(c, progress)
 	if err != nil {
-		return Measurement{}, err
+		os.RemoveAll(n.Dir)
+		return nil, err
 	}
+	s := &metalSession{gen: g, dir: n.Dir, name: m.server.Spec.Name}
 	if err := kvload.ConfigureTap(ctx, n.Tap, n.HostIP.String()+"/24"); err != nil {
-		g.Stop()
-		return Measurement{}, err
+		return nil, errors.Join(err, s.Close())
 	}
-	res, err := g.Wait(ctx)
+	return s, nil
+}
+
+// metalSession is one kvload toward a host server.
+type metalSession struct {
+	gen  *kvload.Generator
+	dir  string
+	name string
+}
+
+func (s *metalSession) Step(ctx context.Context, st kvload.Step) (Measurement, error) {
+	res, err := s.gen.Step(ctx, st)
 	if err != nil {
-		return Measurement{}, fmt.Errorf("kvload against %s: %w", m.server.Spec.Name, err)
+		return Measurement{}, fmt.Errorf("kvload against %s: %w", s.name, err)
 	}
 	return measurement(res), nil
+}
+
+// Close ends kvload, which takes its TAP device with it.
+func (s *metalSession) Close() error {
+	s.gen.Stop()
+	return os.RemoveAll(s.dir)
 }
 
 // Stop ends the server; an unclean exit is an error.

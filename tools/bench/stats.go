@@ -26,3 +26,6 @@ func Summarize(vs []float64) Spread {
 	}
 	return Spread{Median: median, Min: s[0], Max: s[len(s)-1]}
 }
+
+// SpreadPercent is (max - min) / median in percent, NaN without values.
+func (s Spread) SpreadPercent() float64 { return 100 * (s.Max - s.Min) / s.Median }

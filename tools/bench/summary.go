@@ -79,6 +79,7 @@ func (o *Outcome) Ratios(requestsPerSecond float64) report.Ratios {
 var summaryColumns = []report.Column{
 	{Name: "row"}, {Name: "setup"}, {Name: "status"}, {Name: "runs"},
 	{Name: "throughput", Unit: "req/s"}, {Name: "min", Unit: "req/s"}, {Name: "max", Unit: "req/s"},
+	{Name: "spread", Unit: "%"}, {Name: "offered", Unit: "req/s"}, {Name: "p99 bound", Unit: "µs"},
 	{Name: "of client ceiling", Unit: "%"}, {Name: "paper", Unit: "req/s"},
 	{Name: "vs linux-single", Unit: "x"}, {Name: "paper vs linux-single", Unit: "x"},
 	{Name: "vs linux-dpdk", Unit: "x"}, {Name: "paper vs linux-dpdk", Unit: "x"},
@@ -102,6 +103,7 @@ func SummaryTable(o *Outcome, paper *report.Table4, stamp report.Stamp) *report.
 		t.AddRow(report.Text(r.Row.Name), report.Text(r.Row.PaperSetup()), report.Text(r.Status()),
 			report.Int(int64(len(r.Runs))),
 			report.Num(s.Throughput.Median), report.Num(s.Throughput.Min), report.Num(s.Throughput.Max),
+			report.Num(s.Throughput.SpreadPercent()), report.Num(o.offered(r)), report.Num(r.p99Bound()),
 			report.Num(o.ceilingShare(s.Throughput.Median)), report.Num(pRPS),
 			report.Num(ours.VsLinuxSingle), report.Num(pRatios.VsLinuxSingle),
 			report.Num(ours.VsLinuxDPDK), report.Num(pRatios.VsLinuxDPDK),
@@ -109,6 +111,33 @@ func SummaryTable(o *Outcome, paper *report.Table4, stamp report.Stamp) *report.
 			counts(r, s.Lost), counts(r, s.Wrong))
 	}
 	return t
+}
+
+// offered is the load the row's runs were offered: its peak's in a
+// sweep, else the workload's rate or, in a closed loop, the median of
+// the requests sent; NaN without runs.
+func (o *Outcome) offered(r RowResult) float64 {
+	switch {
+	case len(r.Runs) == 0:
+		return math.NaN()
+	case r.Sweep != nil:
+		return r.peakOffered()
+	case o.Workload.Rate > 0:
+		return o.Workload.Rate
+	}
+	var sent []float64
+	for _, m := range r.Runs {
+		sent = append(sent, m.RequestsPerS)
+	}
+	return Summarize(sent).Median
+}
+
+// p99Bound is the p99 bound of the row's sweep, NaN without one.
+func (r RowResult) p99Bound() float64 {
+	if r.Sweep == nil || len(r.Runs) == 0 {
+		return math.NaN()
+	}
+	return r.Sweep.P99Bound
 }
 
 // counts is a sum over a row's runs, empty for a row without runs.
@@ -137,8 +166,8 @@ func paperFigures(paper *report.Table4, r *variant.Variant) (float64, report.Rat
 func (o *Outcome) notes() []string {
 	w := o.Workload
 	notes := []string{
-		fmt.Sprintf("throughput: right replies per second, median of %d run(s) of %s after %s of warm-up each, min and max beside; p50/p99: medians over the runs; lost and wrong: sums over the runs", o.Runs, w.Duration, w.Warmup),
-		"workload: " + w.String(),
+		fmt.Sprintf("throughput: right replies per second, median of %d run(s) of %s after %s of warm-up each, min and max beside, spread (max-min)/median; p50/p99: medians over the runs; lost and wrong: sums over the runs", o.Runs, w.Duration, w.Warmup),
+		"workload: " + o.workloadNote(),
 		"ratios: to this benchmark's own linux-single and linux-dpdk guest rows (empty when that row was not measured), beside the paper's ratios; compare ratios, not absolute figures: the paper used KVM and a second machine as the client",
 		"paper: Unikraft (EuroSys'21), Table 4, as kept in tools/report/paper/table4.csv",
 	}
@@ -153,6 +182,9 @@ func (o *Outcome) notes() []string {
 		notes = append(notes, c.String())
 	}
 	notes = append(notes, o.contendedNotes()...)
+	notes = append(notes, o.spreadNotes()...)
+	notes = append(notes, o.sweepNotes()...)
+	notes = append(notes, fmt.Sprintf("load average (1, 5, 15 min) of the machine: %s before, %s after", orUnknown(o.LoadBefore), orUnknown(o.LoadAfter)))
 	for _, r := range o.Rows {
 		switch {
 		case r.Skipped != "":
@@ -191,6 +223,22 @@ func (o *Outcome) clientBound() []string {
 	return names
 }
 
+// workloadNote is the workload without its own load in a sweep, where
+// each row gets its peak's.
+func (o *Outcome) workloadNote() string {
+	if o.Sweep == nil {
+		return o.Workload.String()
+	}
+	return o.Workload.Mix() + ", each row at the offered load of its peak"
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "unknown"
+	}
+	return s
+}
+
 func (o *Outcome) ceilingNote() string {
 	if o.Ceiling == nil {
 		if o.CeilingErr != nil {
@@ -204,16 +252,20 @@ func (o *Outcome) ceilingNote() string {
 
 // String describes the workload in one line.
 func (w Workload) String() string {
-	dist := "uniform"
-	if w.Zipf > 0 {
-		dist = fmt.Sprintf("zipf %g", w.Zipf)
-	}
 	loop := fmt.Sprintf("closed loop, %d outstanding", w.Window)
 	if w.Rate > 0 {
 		loop = fmt.Sprintf("open loop at %s req/s", formatRate(w.Rate))
 	}
-	return fmt.Sprintf("%g%% GET, %d keys (%s), %d-byte values, %s",
-		w.GetRatio*100, w.Keys, dist, w.ValueSize, loop)
+	return w.Mix() + ", " + loop
+}
+
+// Mix describes the requests of the workload, not their load.
+func (w Workload) Mix() string {
+	dist := "uniform"
+	if w.Zipf > 0 {
+		dist = fmt.Sprintf("zipf %g", w.Zipf)
+	}
+	return fmt.Sprintf("%g%% GET, %d keys (%s), %d-byte values", w.GetRatio*100, w.Keys, dist, w.ValueSize)
 }
 
 var runColumns = []report.Column{
@@ -293,8 +345,10 @@ const (
 	RunsBase    = "runs"
 )
 
-// Write writes the summary with its charts and the runs table into dir
-// and returns the paths written.
+// Write writes the summary with its charts, the runs table and, after a
+// sweep, the sweep table with its charts into dir, and returns the paths
+// written. Files of an earlier benchmark that this one has no data for
+// are removed, so that none passes for this one's.
 func Write(dir string, o *Outcome, paper *report.Table4, stamp report.Stamp) ([]string, error) {
 	paths, err := report.WriteAll(dir, RunsBase, RunsTable(o, stamp))
 	if err != nil {
@@ -305,16 +359,52 @@ func Write(dir string, o *Outcome, paper *report.Table4, stamp report.Stamp) ([]
 	if err != nil {
 		return nil, err
 	}
+	paths = append(paths, more...)
+	var stale []string
 	if len(charts) == 0 {
-		// a chart of an earlier benchmark must not pass for this one's
-		for _, name := range chartNames {
-			if err := os.Remove(filepath.Join(dir, SummaryBase+"-"+name+".svg")); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return nil, err
-			}
+		stale = append(stale, chartFiles(SummaryBase, chartNames)...)
+	}
+	if o.Sweep == nil {
+		stale = append(stale, SweepBase+".json", SweepBase+".csv", SweepBase+".md")
+	}
+	sweepCharts := SweepCharts(o)
+	if len(sweepCharts) == 0 {
+		stale = append(stale, chartFiles(SweepBase, sweepChartNames)...)
+	}
+	if o.Sweep != nil {
+		more, err := report.WriteAll(dir, SweepBase, SweepTable(o, stamp))
+		if err != nil {
+			return nil, err
+		}
+		paths = append(paths, more...)
+	}
+	if len(sweepCharts) > 0 {
+		more, err := report.WriteLineCharts(dir, SweepBase, stamp, sweepCharts...)
+		if err != nil {
+			return nil, err
+		}
+		paths = append(paths, more...)
+	}
+	for _, name := range stale {
+		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
 		}
 	}
-	return append(paths, more...), nil
+	return paths, nil
 }
 
-// chartNames are the Name of each chart Charts draws.
-var chartNames = []string{"throughput", "latency"}
+// chartFiles are the file names of base's charts.
+func chartFiles(base string, names []string) []string {
+	var files []string
+	for _, n := range names {
+		files = append(files, base+"-"+n+".svg")
+	}
+	return files
+}
+
+// chartNames are the Name of each chart Charts draws, sweepChartNames
+// of each SweepCharts draws.
+var (
+	chartNames      = []string{"throughput", "latency"}
+	sweepChartNames = []string{"replies", "latency"}
+)

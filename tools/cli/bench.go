@@ -24,24 +24,41 @@ const benchResultsDir = "results/bench"
 
 func init() {
 	var (
-		runs    int
-		results string
+		runs        int
+		results     string
+		singlePoint bool
+		closedSweep bool
+		lossPercent float64
 	)
 	w := bench.DefaultWorkload()
+	sw := bench.DefaultSweep()
 	cmd := &cobra.Command{
 		Use:   "bench [ROW...]",
 		Short: "Measure requests/s of every row of the paper's Table 4 with the DPDK load generator",
 		Long: `Bench measures the KV server's throughput the way the paper's Table 4 does,
 one row after the other: it starts the row (boots its guest with bin/kvload as
 the vhost-user backend, or starts the host-native front end and reaches it
-through a TAP device), runs kvload --runs times after a warm-up, takes the
-medians and stops the row. The client's own ceiling is measured once, against
-a loopback that answers at no cost. Rows whose prerequisites are missing are
-skipped with the reason. Without ROW, every row runs:
+through a TAP device), finds its peak sustainable throughput by a load sweep,
+measures --runs runs there, takes the medians and stops the row.
+
+The sweep offers an open loop rising from --sweep-start req/s by
+--sweep-factor a step (or, with --sweep-closed, windows rising from 1) in one
+kvload session (one guest boot), until a step loses or answers wrong more than
+--loss-bound percent of its requests, or its p99 passes --p99-bound times the
+row's light-load p50, or the replies stop rising; --sweep-refine steps then
+split the gap around the knee. The peak is the step within bounds with the
+most right replies; each run at its offered load is a fresh session.
+--single-point skips the sweep and measures the runs at --window or --rate.
+
+The client's own ceiling is measured once, against a loopback that answers at
+no cost. Rows whose prerequisites are missing are skipped with the reason.
+Without ROW, every row runs:
   ` + strings.Join(variant.Names(variant.All()), ", ") + `
 Writes results/bench/table4.{md,csv,json} (laid out like the paper's table,
 with its figures and ratios beside ours), table4-throughput.svg,
-table4-latency.svg and runs.{md,csv,json} (every run). Needs root.`,
+table4-latency.svg, runs.{md,csv,json} (every run) and, after a sweep,
+sweep.{md,csv,json} (every step) with sweep-replies.svg (replies against
+offered load) and sweep-latency.svg (p99 against replies). Needs root.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			rows, err := variant.Select(args, variant.All())
 			if err != nil {
@@ -56,7 +73,20 @@ table4-latency.svg and runs.{md,csv,json} (every run). Needs root.`,
 			if err := w.Validate(); err != nil {
 				return err
 			}
-			return runBench(cmd.Context(), rows, runs, w, results)
+			if singlePoint {
+				return runBench(cmd.Context(), rows, runs, w, nil, results)
+			}
+			if cmd.Flags().Changed("rate") || cmd.Flags().Changed("window") {
+				return fmt.Errorf("--rate and --window set the load of --single-point; a sweep finds each row's own")
+			}
+			sw.Closed, sw.LossBound = closedSweep, lossPercent/100
+			if closedSweep && !cmd.Flags().Changed("sweep-start") {
+				sw.Start = 1
+			}
+			if err := sw.Validate(); err != nil {
+				return err
+			}
+			return runBench(cmd.Context(), rows, runs, w, &sw, results)
 		},
 	}
 	f := cmd.Flags()
@@ -69,13 +99,23 @@ table4-latency.svg and runs.{md,csv,json} (every run). Needs root.`,
 	f.Float64Var(&w.Zipf, "zipf", w.Zipf, "Zipf exponent of key popularity (0: uniform)")
 	f.IntVar(&w.Window, "window", w.Window, "closed loop: requests kept outstanding")
 	f.Float64Var(&w.Rate, "rate", w.Rate, "open loop: requests a second (instead of --window)")
+	f.BoolVar(&singlePoint, "single-point", false, "no sweep: measure each row at --window or --rate")
+	f.BoolVar(&closedSweep, "sweep-closed", false, "sweep windows of a closed loop (from 1) instead of open-loop rates")
+	f.Float64Var(&sw.Start, "sweep-start", sw.Start, "first offered load of a sweep, req/s (a window with --sweep-closed)")
+	f.Float64Var(&sw.Factor, "sweep-factor", sw.Factor, "rise of the load from one sweep step to the next")
+	f.IntVar(&sw.MaxSteps, "sweep-steps", sw.MaxSteps, "most rising steps of a sweep")
+	f.IntVar(&sw.Refine, "sweep-refine", sw.Refine, "steps that split the gap around the knee after the rise")
+	f.DurationVar(&sw.Duration, "step-duration", sw.Duration, "measured length of each sweep step")
+	f.DurationVar(&sw.Warmup, "step-warmup", sw.Warmup, "unmeasured load before each sweep step")
+	f.Float64Var(&lossPercent, "loss-bound", 100*sw.LossBound, "percent of requests a sustainable step may lose or get wrong")
+	f.Float64Var(&sw.P99Factor, "p99-bound", sw.P99Factor, "p99 bound of a sustainable step, times the row's light-load p50")
 	f.StringVar(&results, "results", "", "report folder (default: "+benchResultsDir+" in the repository)")
 	root.AddCommand(cmd)
 }
 
 // runBench measures the rows and writes the reports; rows that failed
 // make the command fail after the reports are written.
-func runBench(ctx context.Context, rows []*variant.Variant, runs int, w bench.Workload, results string) error {
+func runBench(ctx context.Context, rows []*variant.Variant, runs int, w bench.Workload, sw *bench.Sweep, results string) error {
 	repo, err := build.RepoRoot()
 	if err != nil {
 		return err
@@ -98,7 +138,7 @@ func runBench(ctx context.Context, rows []*variant.Variant, runs int, w bench.Wo
 	out, err := bench.Run(ctx, bench.Options{
 		Rows: rows, Runs: runs, Workload: w, Booter: real, Loader: real,
 		Progress:    bench.NewProgress(os.Stderr, isTerminal(os.Stderr)),
-		Accelerator: accel,
+		Accelerator: accel, Sweep: sw,
 	})
 	if err != nil {
 		// interrupted: nothing is written, so no report shows a partial bench

@@ -21,7 +21,9 @@ func TestBenchRefusesBadInputBeforeStartingAnything(t *testing.T) {
 		{[]string{"nosuch"}, []string{`unknown row "nosuch"`, "raw-uknetdev", "linux-dpdk", "memcached", "metal-batch"}},
 		{[]string{"--runs", "0", "metal-single"}, []string{"--runs 0"}},
 		{[]string{"--runs", "1", "--get-ratio", "1.5", "metal-single"}, []string{"get ratio 1.5"}},
-		{[]string{"--get-ratio", "0.9", "--rate", "1000", "--window", "8", "metal-single"}, []string{"exclude each other"}},
+		{[]string{"--get-ratio", "0.9", "--sweep-factor", "1", "metal-single"}, []string{"sweep factor 1"}},
+		{[]string{"--sweep-factor", "2", "--rate", "1000", "--window", "8", "metal-single"}, []string{"exclude each other"}},
+		{[]string{"--rate", "0", "--window", "8", "metal-single"}, []string{"--rate and --window set the load of --single-point"}},
 	} {
 		args := append([]string{"bench", "--results", dir}, tc.args...)
 		_, err := execute(args...)
@@ -46,7 +48,7 @@ func TestBenchMetalSingleWritesEveryReport(t *testing.T) {
 	testenv.Binary(t, "kvstore-linux-single")
 	dir := t.TempDir()
 	// every workload flag given: flags keep values from earlier calls
-	if out, err := execute("bench", "metal-single", "--results", dir, "--runs", "1", "--duration", "300ms",
+	if out, err := execute("bench", "metal-single", "--single-point", "--results", dir, "--runs", "1", "--duration", "300ms",
 		"--warmup", "100ms", "--get-ratio", "0.9", "--rate", "0", "--window", "4", "--keys", "100"); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
