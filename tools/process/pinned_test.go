@@ -1,4 +1,4 @@
-package qemu
+package process
 
 import (
 	"os"
@@ -8,12 +8,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ukkv/ukkv/tools/process"
 	"golang.org/x/sys/unix"
 )
 
 func TestPinnedLeavesAnUnpinnedCommandAlone(t *testing.T) {
-	bin, args := pinned(nil, "qemu", []string{"-m", "64"})
+	bin, args := Pinned(nil, "qemu", []string{"-m", "64"})
 	if bin != "qemu" || strings.Join(args, " ") != "-m 64" {
 		t.Fatalf("got %s %v", bin, args)
 	}
@@ -35,8 +34,8 @@ func TestPinnedProcessRunsOnlyOnItsCPUs(t *testing.T) {
 			cpu = c
 		}
 	}
-	bin, args := pinned([]int{cpu}, "sleep", []string{"30"})
-	p, err := process.Start(bin, args, process.Options{})
+	bin, args := Pinned([]int{cpu}, "sleep", []string{"30"})
+	p, err := Start(bin, args, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
