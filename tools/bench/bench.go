@@ -128,6 +128,14 @@ type RowResult struct {
 	Failed  error
 	// Sweep is the row's load sweep, nil in single-point mode.
 	Sweep *SweepResult
+	// Path says how the load generator reached the row's server.
+	Path string
+}
+
+// Pather is a Target that can say how kvload reaches its server and
+// what that path costs, for the report.
+type Pather interface {
+	Path() string
 }
 
 // Outcome is a whole benchmark.
@@ -241,6 +249,9 @@ func runRow(ctx context.Context, opts Options, row *variant.Variant, label strin
 		res.Failed = err
 		p.Result(label, err)
 		return res
+	}
+	if pt, ok := t.(Pather); ok {
+		res.Path = pt.Path()
 	}
 	load := pointStep(opts.Workload)
 	if opts.Sweep != nil {

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ukkv/ukkv/tools/variant"
 	"github.com/ukkv/ukkv/tools/kvload"
+	"github.com/ukkv/ukkv/tools/variant"
 )
 
 // fakeTarget answers runs with the next throughput of its list, or

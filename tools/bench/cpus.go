@@ -1,6 +1,9 @@
 package bench
 
 import (
+	"strconv"
+	"strings"
+
 	log "github.com/sirupsen/logrus"
 
 	"github.com/ukkv/ukkv/tools/dpdk"
@@ -28,4 +31,16 @@ func othersIn(first, last, skip int) []int {
 		}
 	}
 	return cpus
+}
+
+// cpuList is "1,2", or "any" for no CPUs (unpinned).
+func cpuList(cpus []int) string {
+	if len(cpus) == 0 {
+		return "any"
+	}
+	list := make([]string, len(cpus))
+	for i, c := range cpus {
+		list[i] = strconv.Itoa(c)
+	}
+	return strings.Join(list, ",")
 }

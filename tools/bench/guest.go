@@ -82,6 +82,13 @@ func (t *guestTarget) Open(ctx context.Context, w Workload, progress func(string
 	return &guestSession{guest: g, load: lb, name: t.img.Name}, nil
 }
 
+// Path says how kvload reaches the guest and where each runs.
+func (t *guestTarget) Path() string {
+	cpu := kvload.Defaults().CPU
+	return fmt.Sprintf("kvload on CPU %d as the vhost-user backend of the guest's NIC, no switch between them (direct); QEMU on CPU(s) %s",
+		cpu, cpuList(cpusBeside(cpu)))
+}
+
 // guestSession is one guest and the kvload it is attached to.
 type guestSession struct {
 	guest *boot.Guest

@@ -11,6 +11,7 @@ import (
 	"github.com/ukkv/ukkv/tools/boot"
 	"github.com/ukkv/ukkv/tools/kvload"
 	"github.com/ukkv/ukkv/tools/kvserver"
+	"github.com/ukkv/ukkv/tools/process"
 	"github.com/ukkv/ukkv/tools/variant"
 )
 
@@ -20,6 +21,8 @@ type metal struct {
 	kvloadBin string
 	server    *kvserver.Server
 	port      int
+	loadCPU   int
+	cpus      []int
 }
 
 // startMetal starts the row's front end on every address of the host,
@@ -29,9 +32,16 @@ func startMetal(ctx context.Context, repo, kvloadBin string, row *variant.Varian
 	if err != nil {
 		return nil, Skipf("%v", err)
 	}
+	// the server keeps off kvload's polling CPU, as a guest does
+	loadCPU := kvload.Defaults().CPU
+	cpus := cpusBeside(loadCPU)
+	bin, _ := process.Pinned(cpus, prog, nil)
 	spec := kvserver.Spec{
-		Name: row.Name, Path: prog,
-		Args:      func(port string) []string { return row.Argv("", serverArgs(w, port)) },
+		Name: row.Name, Path: bin,
+		Args: func(port string) []string {
+			_, args := process.Pinned(cpus, prog, row.Argv("", serverArgs(w, port)))
+			return args
+		},
 		ReadyLine: true,
 	}
 	s, err := kvserver.Start(ctx, spec)
@@ -42,7 +52,7 @@ func startMetal(ctx context.Context, repo, kvloadBin string, row *variant.Varian
 	if err != nil {
 		return nil, errors.Join(err, s.Stop())
 	}
-	return &metal{kvloadBin: kvloadBin, server: s, port: port}, nil
+	return &metal{kvloadBin: kvloadBin, server: s, port: port, loadCPU: loadCPU, cpus: cpus}, nil
 }
 
 // Open starts a kvload in steps over a fresh TAP device: host .1,
@@ -87,6 +97,13 @@ func (s *metalSession) Step(ctx context.Context, st kvload.Step) (Measurement, e
 func (s *metalSession) Close() error {
 	s.gen.Stop()
 	return os.RemoveAll(s.dir)
+}
+
+// Path says how kvload reaches the server and where each runs.
+func (m *metal) Path() string {
+	return fmt.Sprintf("kvload on CPU %d over a TAP device (DPDK's net_tap: a write or read system call per frame; "+
+		"the kernel's UDP receive of each request runs in kvload's write, on its CPU), the server on CPU(s) %s",
+		m.loadCPU, cpuList(m.cpus))
 }
 
 // Stop ends the server; an unclean exit is an error.

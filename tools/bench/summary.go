@@ -181,6 +181,11 @@ func (o *Outcome) notes() []string {
 	for _, c := range o.Checks() {
 		notes = append(notes, c.String())
 	}
+	for _, r := range o.Rows {
+		if r.Path != "" {
+			notes = append(notes, fmt.Sprintf("%s path: %s", r.Row.Name, r.Path))
+		}
+	}
 	notes = append(notes, o.contendedNotes()...)
 	notes = append(notes, o.spreadNotes()...)
 	notes = append(notes, o.sweepNotes()...)

@@ -28,6 +28,7 @@ func (t *serverTarget) Step(ctx context.Context, s kvload.Step) (Measurement, er
 }
 
 func (t *serverTarget) Close() error { t.closed++; return nil }
+func (t *serverTarget) Path() string { return "a fake wire" }
 func (t *serverTarget) Stop() error  { t.stopped++; return nil }
 
 type serverBooter map[string]*serverTarget
@@ -139,7 +140,7 @@ func TestSweepReports(t *testing.T) {
 		t.Error("the replies chart needs one line and one ringed peak a swept row")
 	}
 	notes := strings.Join(table4.Notes, "\n")
-	for _, want := range []string{"p99 at most 10x the row's light-load p50", "raw-uknetdev: light-load p50 20 µs, p99 bound 200 µs", "load average (1, 5, 15 min)"} {
+	for _, want := range []string{"p99 at most 10x the row's light-load p50", "raw-uknetdev: light-load p50 20 µs, p99 bound 200 µs", "load average (1, 5, 15 min)", "linux-single path: a fake wire"} {
 		if !strings.Contains(notes, want) {
 			t.Errorf("Table 4 notes lack %q:\n%s", want, notes)
 		}
