@@ -6,9 +6,9 @@ KV_TESTS := $(KV_DIR)/tests
 KV_TEST_HDRS := $(KV_TESTS)/check.h
 KV_BUILD := build/kvstore
 KV_CORE_SRCS := $(KV_CORE)/kv.c
-KV_CORE_HDRS := $(KV_CORE)/kv.h
+KV_CORE_HDRS := $(KV_CORE)/kv.h $(KV_CORE)/mem.h
 KV_PKT_SRCS  := $(KV_CORE)/pkt.c
-KV_PKT_HDRS  := $(KV_CORE)/pkt.h
+KV_PKT_HDRS  := $(KV_CORE)/pkt.h $(KV_CORE)/mem.h
 
 KV_LINUX     := $(KV_DIR)/linux
 KV_LINUX_COMMON := $(KV_LINUX)/server.c $(KV_CORE_SRCS)
@@ -75,9 +75,13 @@ $(KV_BUILD)/kv_test: $(KV_TESTS)/kv_test.c $(KV_CORE_SRCS) $(KV_CORE_HDRS) $(KV_
 $(KV_BUILD)/kv_test_huge: $(KV_TESTS)/kv_test.c $(KV_CORE_SRCS) $(KV_CORE_HDRS) $(KV_TEST_HDRS) | $(KV_BUILD)
 	$(CC) $(KV_SAN_CFLAGS) -DKV_HUGEPAGES -o $@ $(KV_TESTS)/kv_test.c $(KV_CORE_SRCS)
 
-check-kvcore: $(KV_BUILD)/kv_test $(KV_BUILD)/kv_test_huge
+$(KV_BUILD)/mem_test: $(KV_TESTS)/mem_test.c $(KV_CORE)/mem.h $(KV_TEST_HDRS) | $(KV_BUILD)
+	$(CC) $(KV_SAN_CFLAGS) -o $@ $(KV_TESTS)/mem_test.c
+
+check-kvcore: $(KV_BUILD)/kv_test $(KV_BUILD)/kv_test_huge $(KV_BUILD)/mem_test
 	$(KV_BUILD)/kv_test
 	$(KV_BUILD)/kv_test_huge
+	$(KV_BUILD)/mem_test
 
 $(KV_BUILD)/pkt_test: $(KV_TESTS)/pkt_test.c $(KV_PKT_SRCS) $(KV_PKT_HDRS) $(KV_TEST_HDRS) | $(KV_BUILD)
 	$(CC) $(KV_SAN_CFLAGS) -o $@ $(KV_TESTS)/pkt_test.c $(KV_PKT_SRCS)

@@ -24,6 +24,7 @@
 #endif
 
 #include "kv.h"
+#include "mem.h"
 
 #define KV_VERSION		"ukkv-1.0"
 #define KV_HASH_MUL1		0x9e3779b97f4a7c15ULL
@@ -78,14 +79,6 @@ struct kv_token {
 
 /* ---- the table ---- */
 
-static uint64_t load64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
 static uint32_t kv_hash(const struct kv_store *s, const uint8_t *key,
 			size_t len)
 {
@@ -93,14 +86,14 @@ static uint32_t kv_hash(const struct kv_store *s, const uint8_t *key,
 	uint64_t v;
 
 	while (len >= 8) {
-		h = (h ^ load64(key)) * KV_HASH_MUL1;
+		h = (h ^ kv_load64(key)) * KV_HASH_MUL1;
 		h ^= h >> 29;
 		key += 8;
 		len -= 8;
 	}
 	if (len) {
 		v = 0;
-		memcpy(&v, key, len);
+		kv_copy(&v, key, len);
 		h = (h ^ v) * KV_HASH_MUL1;
 	}
 	h ^= h >> 32;
@@ -132,7 +125,7 @@ static long kv_find(const struct kv_store *s, const uint8_t *key,
 		}
 		if ((uint32_t)(slot >> 32) == tag) {
 			it = kv_item_at(s, (uint32_t)slot - 1);
-			if (it->klen == klen && !memcmp(it->data, key, klen))
+			if (it->klen == klen && kv_equal(it->data, key, klen))
 				return i;
 		}
 		i = (i + 1) & s->mask;
@@ -182,8 +175,8 @@ static void kv_fill(struct kv_store *s, struct kv_item *it,
 	it->flags = flags;
 	it->klen = (uint16_t)klen;
 	it->vlen = (uint16_t)vlen;
-	memcpy(it->data, key, klen);
-	memcpy(it->data + klen, val, vlen);
+	kv_copy(it->data, key, klen);
+	kv_copy(it->data + klen, val, vlen);
 }
 
 enum kv_store_mode { KV_SET, KV_ADD, KV_REPLACE, KV_CAS };
@@ -397,7 +390,7 @@ static void put(struct kv_reply *r, const void *p, size_t len)
 		r->overflow = 1;
 		return;
 	}
-	memcpy(r->buf + r->len, p, len);
+	kv_copy(r->buf + r->len, p, len);
 	r->len += len;
 }
 
@@ -596,12 +589,15 @@ static enum kv_next cmd_store(struct kv_store *s, struct kv_reply *r,
 			      const struct kv_token *tok, int ntok,
 			      const uint8_t *in, size_t inlen, size_t *pos)
 {
-	static const char *const results[] = {
-		[KV_STORED] = "STORED\r\n",
-		[KV_NOT_STORED] = "NOT_STORED\r\n",
-		[KV_EXISTS] = "EXISTS\r\n",
-		[KV_NOT_FOUND] = "NOT_FOUND\r\n",
+	/* with their lengths: a set's reply needs no strlen() */
+#define KV_RESULT(str)	{ (const uint8_t *)(str), sizeof(str) - 1 }
+	static const struct kv_token results[] = {
+		[KV_STORED] = KV_RESULT("STORED\r\n"),
+		[KV_NOT_STORED] = KV_RESULT("NOT_STORED\r\n"),
+		[KV_EXISTS] = KV_RESULT("EXISTS\r\n"),
+		[KV_NOT_FOUND] = KV_RESULT("NOT_FOUND\r\n"),
 	};
+#undef KV_RESULT
 	int nargs = mode == KV_CAS ? 6 : 5, neg, expired, noreply;
 	uint64_t flags, exptime, vlen, cas = 0;
 	enum kv_store_result res;
@@ -633,7 +629,7 @@ static enum kv_next cmd_store(struct kv_store *s, struct kv_reply *r,
 		return reply_error(s, r,
 				   "SERVER_ERROR out of memory storing object");
 	if (!noreply)
-		put(r, results[res], strlen(results[res]));
+		put(r, results[res].p, results[res].len);
 	return KV_CONTINUE;
 }
 
@@ -747,7 +743,7 @@ size_t kv_handle(struct kv_store *s, const uint8_t *in, size_t inlen,
 
 	while (pos < inlen) {
 		/* an unterminated line is a request memcached waits on */
-		nl = memchr(in + pos, '\n', inlen - pos);
+		nl = kv_find_byte(in + pos, inlen - pos, '\n');
 		if (!nl) {
 			if (r.len == KV_FRAME_HDR_LEN) {
 				s->stats.dropped++;

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Copies, compares and byte searches for the request path, a machine
+ * word at a time. Unikraft's nolibc does memcpy/memcmp/memchr a byte at
+ * a time, and most of a request's bytes pass through them, so the core
+ * uses these instead, on every platform alike. Loads and stores are
+ * fixed-size __builtin_memcpy()s, which compilers turn into plain moves
+ * at any alignment, and never reach outside [p, p + n).
+ */
+#ifndef __KV_MEM_H__
+#define __KV_MEM_H__
+
+#include <stddef.h>
+#include <stdint.h>
+
+static inline uint64_t kv_load64(const void *p)
+{
+	uint64_t v;
+
+	__builtin_memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline uint32_t kv_load32(const void *p)
+{
+	uint32_t v;
+
+	__builtin_memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline uint16_t kv_load16(const void *p)
+{
+	uint16_t v;
+
+	__builtin_memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline void kv_store64(void *p, uint64_t v)
+{
+	__builtin_memcpy(p, &v, sizeof(v));
+}
+
+static inline void kv_store32(void *p, uint32_t v)
+{
+	__builtin_memcpy(p, &v, sizeof(v));
+}
+
+static inline void kv_store16(void *p, uint16_t v)
+{
+	__builtin_memcpy(p, &v, sizeof(v));
+}
+
+/*
+ * memcpy() for buffers that do not overlap. The tail is one last word
+ * that overlaps the one before it rather than a byte loop.
+ */
+static inline void kv_copy(void *dst, const void *src, size_t n)
+{
+	uint8_t *d = (uint8_t *)dst;
+	const uint8_t *s = (const uint8_t *)src;
+	uint64_t tail;
+	size_t i;
+
+	if (n >= 8) {
+		tail = kv_load64(s + n - 8);
+		for (i = 0; i + 8 < n; i += 8)
+			kv_store64(d + i, kv_load64(s + i));
+		kv_store64(d + n - 8, tail);
+	} else if (n >= 4) {
+		tail = kv_load32(s + n - 4);
+		kv_store32(d, kv_load32(s));
+		kv_store32(d + n - 4, (uint32_t)tail);
+	} else if (n >= 2) {
+		tail = kv_load16(s + n - 2);
+		kv_store16(d, kv_load16(s));
+		kv_store16(d + n - 2, (uint16_t)tail);
+	} else if (n) {
+		d[0] = s[0];
+	}
+}
+
+/* !memcmp(a, b, n) */
+static inline int kv_equal(const void *a, const void *b, size_t n)
+{
+	const uint8_t *x = (const uint8_t *)a, *y = (const uint8_t *)b;
+	size_t i;
+
+	if (n >= 8) {
+		for (i = 0; i + 8 < n; i += 8)
+			if (kv_load64(x + i) != kv_load64(y + i))
+				return 0;
+		return kv_load64(x + n - 8) == kv_load64(y + n - 8);
+	}
+	if (n >= 4)
+		return kv_load32(x) == kv_load32(y) &&
+		       kv_load32(x + n - 4) == kv_load32(y + n - 4);
+	if (n >= 2)
+		return kv_load16(x) == kv_load16(y) &&
+		       kv_load16(x + n - 2) == kv_load16(y + n - 2);
+	return !n || x[0] == y[0];
+}
+
+/*
+ * memchr(): whole words are tested for the byte at once (a word XORed
+ * with it has a zero byte where it matched), the matching word then
+ * byte by byte, so the result does not depend on byte order.
+ */
+static inline const uint8_t *kv_find_byte(const uint8_t *p, size_t n,
+					  uint8_t c)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t pattern = ones * c;
+	uint64_t v;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		v = kv_load64(p + i) ^ pattern;
+		if ((v - ones) & ~v & (ones << 7))
+			break;
+	}
+	for (; i < n; i++)
+		if (p[i] == c)
+			return p + i;
+	return NULL;
+}
+
+#endif /* __KV_MEM_H__ */
