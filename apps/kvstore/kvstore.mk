@@ -9,13 +9,19 @@ KV_CORE_SRCS := $(KV_CORE)/kv.c
 KV_CORE_HDRS := $(KV_CORE)/kv.h $(KV_CORE)/mem.h
 KV_PKT_SRCS  := $(KV_CORE)/pkt.c
 KV_PKT_HDRS  := $(KV_CORE)/pkt.h $(KV_CORE)/mem.h
+# What every front end, Linux and Unikraft, shares: flags, set-up, stats
+KV_COMMON    := $(KV_DIR)/common
+KV_OPT_SRCS  := $(KV_COMMON)/options.c
+KV_OPT_HDRS  := $(KV_COMMON)/options.h
 
 KV_LINUX     := $(KV_DIR)/linux
-KV_LINUX_COMMON := $(KV_LINUX)/server.c $(KV_CORE_SRCS)
-KV_LINUX_DEPS   := $(KV_LINUX_COMMON) $(KV_LINUX)/server.h $(KV_CORE_HDRS)
+KV_LINUX_COMMON := $(KV_LINUX)/server.c $(KV_OPT_SRCS) $(KV_CORE_SRCS)
+KV_LINUX_DEPS   := $(KV_LINUX_COMMON) $(KV_LINUX)/server.h $(KV_OPT_HDRS) \
+	$(KV_CORE_HDRS)
 # Static: the binaries are copied as they are into a Linux guest's initramfs.
 # KV_HUGEPAGES puts the table on transparent huge pages (Linux only).
-KV_LINUX_CFLAGS := $(CFLAGS) -D_GNU_SOURCE -DKV_HUGEPAGES -I$(KV_CORE) -static
+KV_LINUX_CFLAGS := $(CFLAGS) -D_GNU_SOURCE -DKV_HUGEPAGES -I$(KV_CORE) \
+	-I$(KV_COMMON) -static
 
 # Checks run with both sanitizers: any read or write out of bounds fails.
 KV_SAN_CFLAGS := -O1 -g -Wall -Wextra -Werror -fno-omit-frame-pointer \
@@ -25,7 +31,7 @@ KV_FUZZ_SECS  ?= 30
 KV_FUZZ_CFLAGS := -O1 -g -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -Wall -Wextra -Werror -I$(KV_CORE)
 
-.PHONY: check-kvcore check-kvpkt check-kvfuzz check-kvdpdk bench-kvcore
+.PHONY: check-kvcore check-kvcommon check-kvpkt check-kvfuzz check-kvdpdk bench-kvcore
 
 $(KV_BUILD):
 	mkdir -p $@
@@ -44,7 +50,8 @@ PROGRAMS += $(KV_SOCKET_BINS)
 # DPDK's headers do not build with -Wextra's unused-parameter warnings.
 ifeq ($(shell pkg-config --exists libdpdk && echo yes),yes)
 KV_DPDK_CFLAGS := $(CFLAGS) -Wno-unused-parameter -D_GNU_SOURCE \
-	-DKV_HUGEPAGES -I$(KV_CORE) $(shell pkg-config --cflags libdpdk) -static
+	-DKV_HUGEPAGES -I$(KV_CORE) -I$(KV_COMMON) \
+	$(shell pkg-config --cflags libdpdk) -static
 KV_DPDK_PMDS   := bus_pci bus_vdev mempool_ring net_virtio net_tap
 KV_DPDK_LIBS   := -Wl,--whole-archive $(KV_DPDK_PMDS:%=-l:librte_%.a) \
 	-Wl,--no-whole-archive \
@@ -83,6 +90,13 @@ check-kvcore: $(KV_BUILD)/kv_test $(KV_BUILD)/kv_test_huge $(KV_BUILD)/mem_test
 	$(KV_BUILD)/kv_test_huge
 	$(KV_BUILD)/mem_test
 
+$(KV_BUILD)/options_test: $(KV_TESTS)/options_test.c $(KV_OPT_SRCS) $(KV_OPT_HDRS) $(KV_CORE_SRCS) $(KV_CORE_HDRS) $(KV_TEST_HDRS) | $(KV_BUILD)
+	$(CC) $(KV_SAN_CFLAGS) -I$(KV_COMMON) -o $@ $(KV_TESTS)/options_test.c $(KV_OPT_SRCS) $(KV_CORE_SRCS)
+
+# The front ends' shared options
+check-kvcommon: $(KV_BUILD)/options_test
+	$(KV_BUILD)/options_test
+
 $(KV_BUILD)/pkt_test: $(KV_TESTS)/pkt_test.c $(KV_PKT_SRCS) $(KV_PKT_HDRS) $(KV_TEST_HDRS) | $(KV_BUILD)
 	$(CC) $(KV_SAN_CFLAGS) -o $@ $(KV_TESTS)/pkt_test.c $(KV_PKT_SRCS)
 
@@ -114,7 +128,7 @@ check-kvfuzz: $(KV_BUILD)/fuzz_kv $(KV_BUILD)/fuzz_pkt
 		fi; \
 	done
 
-CHECKS += check-kvcore check-kvpkt check-kvfuzz
+CHECKS += check-kvcore check-kvcommon check-kvpkt check-kvfuzz
 
 # The core's cost per request, built as the Linux servers are, written
 # to results/ with how and where it was measured. Not a check: run it on

@@ -8,7 +8,7 @@ var coreSources = []string{"apps/kvstore/core/kv.c"}
 // unikraftSources are the start-up and shutdown every Unikraft front end
 // shares, with the core; lwipSources add the UDP socket both lwIP ones bind.
 var (
-	unikraftSources = append([]string{"apps/kvstore/unikraft/main.c"}, coreSources...)
+	unikraftSources = append([]string{"apps/kvstore/unikraft/main.c", "apps/kvstore/common/options.c"}, coreSources...)
 	lwipSources     = append([]string{"apps/kvstore/unikraft/udpsock.c"}, unikraftSources...)
 )
 

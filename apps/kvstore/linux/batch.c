@@ -32,7 +32,7 @@ static void batch_alloc(struct batch *b, uint32_t n)
 	    !b->rx || !b->tx) {
 		fprintf(stderr, "kvstore-linux-batch: no memory for a batch "
 			"of %u\n", n);
-		exit(1);
+		exit(KVOPT_EXIT_FAIL);
 	}
 }
 
@@ -65,8 +65,11 @@ static void send_all(int fd, struct mmsghdr *msgs, unsigned int n)
 int main(int argc, char *argv[])
 {
 	struct kvl_server srv = {
-		.prog = "kvstore-linux-batch",
-		.with_batch = 1,
+		.fe = {
+			.prog = "kvstore-linux-batch",
+			.takes = KVOPT_ADDR | KVOPT_PORT_ANY | KVOPT_BATCH,
+			.batch_unit = "recvmmsg/sendmmsg",
+		},
 	};
 	struct batch b;
 	unsigned int i, nout;
@@ -93,7 +96,7 @@ int main(int argc, char *argv[])
 			if (errno == EAGAIN || errno == EINTR)
 				continue;
 			perror("kvstore-linux-batch: recvmmsg");
-			return 1;
+			return KVOPT_EXIT_FAIL;
 		}
 		nout = 0;
 		for (i = 0; i < (unsigned int)n; i++) {

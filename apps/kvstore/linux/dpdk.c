@@ -9,7 +9,6 @@
  *	kvstore-linux-dpdk --no-huge -m 256 --vdev net_tap0,iface=kv0 \
  *		-- --ip 10.0.0.2 --port 11211
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,7 +120,7 @@ static void serve(struct kvl_server *srv, uint16_t port,
 		  const struct pkt_iface *me, struct rte_mempool *pool,
 		  struct port_stats *ps)
 {
-	struct rte_mbuf *rx[KVL_BATCH_MAX], *tx[KVL_BATCH_MAX];
+	struct rte_mbuf *rx[KVOPT_BATCH_MAX], *tx[KVOPT_BATCH_MAX];
 	uint16_t n, i, ntx, sent;
 
 	while (!kvl_stopping) {
@@ -166,17 +165,20 @@ static uint16_t first_port(void)
 		return port;
 	fprintf(stderr, PROG ": no DPDK port: give EAL a device "
 		"(a PCI NIC bound to a DPDK driver, or --vdev ...)\n");
-	exit(1);
+	exit(KVOPT_EXIT_FAIL);
 }
 
 int main(int argc, char *argv[])
 {
 	struct kvl_server srv = {
-		.prog = PROG,
-		.with_batch = 1,
-		.raw = 1,
-		.usage_extra = "EAL options go before --; the first port DPDK "
-			       "finds serves.\n",
+		.fe = {
+			.prog = PROG,
+			.takes = KVOPT_IP | KVOPT_BATCH,
+			.synopsis = "[EAL options] -- ",
+			.batch_unit = "rx/tx burst",
+			.notes = "EAL options go before --; the first port DPDK "
+				 "finds serves.\n",
+		},
 	};
 	static char *help_argv[] = { PROG, "--help", NULL };
 	struct rte_ether_addr mac;
@@ -199,11 +201,10 @@ int main(int argc, char *argv[])
 		argv[dash] = argv[0];
 		kvl_parse_args(&srv, argc - dash, argv + dash);
 	}
-	optind = 0;
 	rc = rte_eal_init(dash, argv);
 	if (rc < 0) {
 		fprintf(stderr, PROG ": EAL: %s\n", rte_strerror(rte_errno));
-		return 1;
+		return KVOPT_EXIT_FAIL;
 	}
 	kvl_make_store(&srv);
 	kvl_catch_signals();
@@ -215,23 +216,23 @@ int main(int argc, char *argv[])
 	if (!pool) {
 		fprintf(stderr, PROG ": no mbuf pool: %s\n",
 			rte_strerror(rte_errno));
-		return 1;
+		return KVOPT_EXIT_FAIL;
 	}
 	rc = port_start(port, pool);
 	if (rc) {
 		fprintf(stderr, PROG ": cannot start port %u: %s\n", port,
 			rte_strerror(-rc));
-		return 1;
+		return KVOPT_EXIT_FAIL;
 	}
 	rte_eth_macaddr_get(port, &mac);
 	memcpy(me.mac, mac.addr_bytes, PKT_ETH_ALEN);
-	me.ip = srv.opts.addr.s_addr;
+	me.ip = srv.opts.addr;
 	me.port = (uint16_t)srv.opts.port;
 
-	kvl_ready(&srv);
+	kvopt_print_ready(stdout, srv.opts.addr, srv.opts.port);
 	serve(&srv, port, &me, pool, &ps);
 
-	kvl_print_stats(&srv);
+	kvopt_print_stats(stdout, kv_get_stats(srv.store));
 	printf("port rx=%" PRIu64 " tx=%" PRIu64 " tx_dropped=%" PRIu64
 	       " bad=%" PRIu64 " ignored=%" PRIu64 " arp=%" PRIu64 "\n",
 	       ps.rx, ps.tx, ps.tx_dropped, ps.bad, ps.ignored, ps.arp);
@@ -240,5 +241,5 @@ int main(int argc, char *argv[])
 	rte_eth_dev_close(port);
 	kv_store_destroy(srv.store);
 	rte_eal_cleanup();
-	return 0;
+	return KVOPT_EXIT_OK;
 }

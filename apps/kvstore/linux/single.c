@@ -14,7 +14,12 @@
 
 int main(int argc, char *argv[])
 {
-	struct kvl_server srv = { .prog = "kvstore-linux-single" };
+	struct kvl_server srv = {
+		.fe = {
+			.prog = "kvstore-linux-single",
+			.takes = KVOPT_ADDR | KVOPT_PORT_ANY,
+		},
+	};
 	static uint8_t rx[KVL_RX_MAX], tx[KV_DATAGRAM_MAX];
 	struct sockaddr_in peer;
 	struct iovec riov = { .iov_base = rx, .iov_len = sizeof(rx) };
@@ -36,7 +41,7 @@ int main(int argc, char *argv[])
 			if (errno == EAGAIN || errno == EINTR)
 				continue;
 			perror("kvstore-linux-single: recvmsg");
-			return 1;
+			return KVOPT_EXIT_FAIL;
 		}
 		tiov.iov_len = kv_handle(srv.store, rx, (size_t)n, tx,
 					 sizeof(tx));

@@ -55,7 +55,7 @@ static void reply(int fd, struct slot *s)
 		uk_pr_warn("sendmsg: %d\n", errno);
 }
 
-int kvfe_serve(const struct kvfe_opts *opts, struct kv_store *store)
+int kvfe_serve(const struct kvopt *opts, struct kv_store *store)
 {
 	struct pollfd pfd = { .events = POLLIN };
 	struct slot *slots;
@@ -67,7 +67,7 @@ int kvfe_serve(const struct kvfe_opts *opts, struct kv_store *store)
 	slots = calloc(opts->batch, sizeof(*slots));
 	if (!slots)
 		return -ENOMEM;
-	fd = kvfe_udp_bind(opts->port, SOCK_NONBLOCK);
+	fd = kvfe_udp_bind((uint16_t)opts->port, SOCK_NONBLOCK);
 	if (fd < 0) {
 		free(slots);
 		return fd;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * What the three Unikraft front ends share: their options, the guest's
- * IPv4 address as the boot line gives it, the ready line and the stats.
+ * What the three Unikraft front ends share beside options.h: the
+ * guest's IPv4 address as the boot line gives it and the ready line.
  * main.c owns start-up and shutdown; each front end only implements
  * kvfe_serve().
  */
@@ -11,25 +11,16 @@
 #include <stdint.h>
 #include <uk/netdev.h>
 #include "kv.h"
+#include "../common/options.h"
 
-#define KVFE_BATCH_MAX		256
-#define KVFE_BATCH_DEFAULT	32
 /* Receive room: more than any request may be, so oversize shows */
 #define KVFE_RX_BUF		2048
-
-struct kvfe_opts {
-	uint16_t port;
-	uint32_t capacity;
-	uint32_t preload;
-	uint32_t value_size;
-	uint32_t batch;		/* datagrams per wake-up or rx burst */
-};
 
 /*
  * Serves until a fatal error; returns 0 or a negative errno.
  * Implemented once per front end.
  */
-int kvfe_serve(const struct kvfe_opts *opts, struct kv_store *store);
+int kvfe_serve(const struct kvopt *opts, struct kv_store *store);
 
 /*
  * The guest's IPv4 address in network byte order, from the netdev's
@@ -37,9 +28,6 @@ int kvfe_serve(const struct kvfe_opts *opts, struct kv_store *store);
  * driver reports. dev must be probed. Returns 0 or -EINVAL.
  */
 int kvfe_netdev_ipv4(struct uk_netdev *dev, uint32_t *addr);
-
-/* Prints the one console line that says the server answers. */
-void kvfe_ready(uint32_t addr, uint16_t port);
 
 /*
  * lwIP front ends: a UDP socket (type_flags: 0 or SOCK_NONBLOCK) bound

@@ -247,10 +247,10 @@ static struct uk_netbuf *answer(const struct pkt_iface *me,
 	return NULL;
 }
 
-int kvfe_serve(const struct kvfe_opts *opts, struct kv_store *store)
+int kvfe_serve(const struct kvopt *opts, struct kv_store *store)
 {
-	struct uk_netbuf *rx[KVFE_BATCH_MAX], *tx[KVFE_BATCH_MAX];
-	struct pkt_iface me = { .port = opts->port };
+	struct uk_netbuf *rx[KVOPT_BATCH_MAX], *tx[KVOPT_BATCH_MAX];
+	struct pkt_iface me = { .port = (uint16_t)opts->port };
 	struct uk_netdev *dev;
 	uint32_t i, n, ntx;
 	int rc;
@@ -274,7 +274,7 @@ int kvfe_serve(const struct kvfe_opts *opts, struct kv_store *store)
 		return rc;
 	}
 	memcpy(me.mac, uk_netdev_hwaddr_get(dev)->addr_bytes, PKT_ETH_ALEN);
-	kvfe_ready(me.ip, me.port);
+	kvopt_print_ready(stdout, me.ip, me.port);
 
 	for (;;) {
 		n = rx_burst(dev, rx, opts->batch);

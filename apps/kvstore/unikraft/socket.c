@@ -11,7 +11,7 @@
 #include <uk/print.h>
 #include "frontend.h"
 
-int kvfe_serve(const struct kvfe_opts *opts, struct kv_store *store)
+int kvfe_serve(const struct kvopt *opts, struct kv_store *store)
 {
 	static uint8_t in[KVFE_RX_BUF];
 	static uint8_t out[KV_DATAGRAM_MAX];
@@ -22,7 +22,7 @@ int kvfe_serve(const struct kvfe_opts *opts, struct kv_store *store)
 	size_t outlen;
 	int fd;
 
-	fd = kvfe_udp_bind(opts->port, 0);
+	fd = kvfe_udp_bind((uint16_t)opts->port, 0);
 	if (fd < 0)
 		return fd;
 

@@ -40,6 +40,6 @@ int kvfe_udp_bind(uint16_t port, int type_flags)
 		close(fd);
 		return rc;
 	}
-	kvfe_ready(addr, port);
+	kvopt_print_ready(stdout, addr, port);
 	return fd;
 }
