@@ -27,6 +27,9 @@
 #define MBUF_CACHE	256
 #define RX_DESC		1024
 #define TX_DESC		1024
+/* The largest reply frame: Ethernet, IPv4, UDP and a whole datagram */
+#define REPLY_FRAME_MAX	(PKT_UDP_HLEN + KV_DATAGRAM_MAX)
+#define REPLY_ALIGN	RTE_CACHE_LINE_SIZE
 
 struct port_stats {
 	uint64_t rx, tx, tx_dropped, bad, ignored, arp;
@@ -54,84 +57,94 @@ static int port_start(uint16_t port, struct rte_mempool *pool)
 	return rc;
 }
 
-/* A fresh mbuf for a reply, its data room at *buf (*cap bytes). */
-static struct rte_mbuf *reply_mbuf(struct rte_mempool *pool, uint8_t **buf,
-				   size_t *cap)
+/*
+ * Where a UDP reply goes: behind the request in its own mbuf, on a cache
+ * line of its own, when a whole reply frame fits there; else at the
+ * frame's start, with the request's payload first copied aside, since
+ * kv_handle() must not write over what it reads. Either way the reply
+ * leaves in the request's mbuf: nothing is allocated per request.
+ */
+static uint8_t *reply_room(struct rte_mbuf *m, struct pkt_rx *rx,
+			   size_t *off, size_t *cap)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+	static uint8_t aside[KVL_RX_MAX];
+	uint8_t *frame = rte_pktmbuf_mtod(m, uint8_t *);
+	size_t room = rte_pktmbuf_data_len(m) + rte_pktmbuf_tailroom(m);
 
-	if (m) {
-		*buf = rte_pktmbuf_mtod(m, uint8_t *);
-		*cap = rte_pktmbuf_tailroom(m);
+	*off = RTE_ALIGN_CEIL(rte_pktmbuf_data_len(m), REPLY_ALIGN);
+	if (*off + REPLY_FRAME_MAX <= room) {
+		*cap = room - *off;
+		return frame + *off;
 	}
-	return m;
+	memcpy(aside, rx->payload, rx->len);
+	rx->payload = aside;
+	*off = 0;
+	*cap = room;
+	return frame;
 }
 
-/* The reply to one received frame, or NULL when it gets none. */
-static struct rte_mbuf *answer(struct kv_store *store,
-			       const struct pkt_iface *me,
-			       struct rte_mempool *pool, struct rte_mbuf *m,
-			       struct port_stats *ps)
+/* Answers one received frame in its own mbuf; returns the reply's
+ * length, 0 when it gets none.
+ */
+static size_t answer(struct kv_store *store, const struct pkt_iface *me,
+		     struct rte_mbuf *m, struct port_stats *ps)
 {
-	struct rte_mbuf *t = NULL;
 	struct pkt_rx rx;
-	size_t cap = 0, len = 0, plen;
-	uint8_t *buf = NULL;
+	size_t cap, off, len = 0, plen;
+	uint8_t *buf;
 
 	/* a chained mbuf would be a frame beyond one buffer: not ours */
 	if (m->nb_segs != 1) {
 		ps->bad++;
-		return NULL;
+		return 0;
 	}
 	switch (pkt_parse(me, rte_pktmbuf_mtod(m, const uint8_t *),
 			  rte_pktmbuf_data_len(m), &rx)) {
 	case PKT_ARP:
 		ps->arp++;
-		t = reply_mbuf(pool, &buf, &cap);
-		if (t)
-			len = pkt_arp_reply(me, &rx.peer, buf, cap);
-		break;
+		/* the request is no longer needed: reply over it */
+		return pkt_arp_reply(me, &rx.peer, rte_pktmbuf_mtod(m,
+				     uint8_t *), rte_pktmbuf_data_len(m) +
+				     rte_pktmbuf_tailroom(m));
 	case PKT_UDP:
-		t = reply_mbuf(pool, &buf, &cap);
-		if (!t || cap < PKT_UDP_HLEN)
-			break;
+		buf = reply_room(m, &rx, &off, &cap);
 		plen = kv_handle(store, rx.payload, rx.len,
 				 buf + PKT_UDP_HLEN, cap - PKT_UDP_HLEN);
 		if (plen)
 			len = pkt_udp_reply(me, &rx.peer, buf, cap, plen);
-		break;
+		if (len)
+			m->data_off += (uint16_t)off;
+		return len;
 	case PKT_BAD:
 		ps->bad++;
-		break;
+		return 0;
 	default:
 		ps->ignored++;
-		break;
+		return 0;
 	}
-	if (t && !len) {
-		rte_pktmbuf_free(t);
-		return NULL;
-	}
-	if (t)
-		t->data_len = t->pkt_len = (uint32_t)len;
-	return t;
 }
 
 static void serve(struct kvl_server *srv, uint16_t port,
-		  const struct pkt_iface *me, struct rte_mempool *pool,
-		  struct port_stats *ps)
+		  const struct pkt_iface *me, struct port_stats *ps)
 {
 	struct rte_mbuf *rx[KVOPT_BATCH_MAX], *tx[KVOPT_BATCH_MAX];
 	uint16_t n, i, ntx, sent;
+	size_t len;
 
 	while (!kvl_stopping) {
+		/* a burst is what waits, up to --batch: never a wait for more */
 		n = rte_eth_rx_burst(port, 0, rx, (uint16_t)srv->opts.batch);
 		ps->rx += n;
 		ntx = 0;
 		for (i = 0; i < n; i++) {
-			tx[ntx] = answer(srv->store, me, pool, rx[i], ps);
-			if (tx[ntx])
-				ntx++;
-			rte_pktmbuf_free(rx[i]);
+			len = answer(srv->store, me, rx[i], ps);
+			if (!len) {
+				rte_pktmbuf_free(rx[i]);
+				continue;
+			}
+			rx[i]->data_len = (uint16_t)len;
+			rx[i]->pkt_len = (uint32_t)len;
+			tx[ntx++] = rx[i];
 		}
 		if (!ntx)
 			continue;
@@ -230,7 +243,7 @@ int main(int argc, char *argv[])
 	me.port = (uint16_t)srv.opts.port;
 
 	kvopt_print_ready(stdout, srv.opts.addr, srv.opts.port);
-	serve(&srv, port, &me, pool, &ps);
+	serve(&srv, port, &me, &ps);
 
 	kvopt_print_stats(stdout, kv_get_stats(srv.store));
 	printf("port rx=%" PRIu64 " tx=%" PRIu64 " tx_dropped=%" PRIu64

@@ -80,11 +80,16 @@ expect 'VALUE key:3 0 8\ndefghijk\nEND' 'get key:3'
 expect 'STORED\nVALUE k 5 3\nabc\nEND' "$(printf 'set k 5 0 3\r\nabc')" \
 	'get k key:99'
 expect 'ERROR\nDELETED' 'bogus' 'delete k'
+# a request too big to have its reply written behind it in its buffer
+big=$(head -c 1300 /dev/zero | tr '\0' x)
+expect 'STORED' "$(printf 'set big 0 0 1300\r\n%s' "$big")"
+# (a second key keeps the get within the amplification limit)
+expect "VALUE big 0 1300\n$big\nEND" 'get big nokey:0123456789'
 
 kill -TERM "$pid"
 wait "$pid" || fail "exit status $? on SIGTERM"
 pid=
-grep -q '^stats cmd_get=3 get_hits=2 get_misses=1 ' "$tmp/out" ||
+grep -q '^stats cmd_get=5 get_hits=3 get_misses=2 ' "$tmp/out" ||
 	fail "stats line"
 grep -q '^port .* arp=[1-9]' "$tmp/out" || fail "no ARP request answered"
 echo "dpdk_test: ok"
