@@ -12,7 +12,7 @@ KV_PKT_HDRS  := $(KV_CORE)/pkt.h $(KV_CORE)/mem.h
 # What every front end, Linux and Unikraft, shares: flags, set-up, stats
 KV_COMMON    := $(KV_DIR)/common
 KV_OPT_SRCS  := $(KV_COMMON)/options.c
-KV_OPT_HDRS  := $(KV_COMMON)/options.h
+KV_OPT_HDRS  := $(KV_COMMON)/options.h $(KV_COMMON)/batch.h
 
 KV_LINUX     := $(KV_DIR)/linux
 KV_LINUX_COMMON := $(KV_LINUX)/server.c $(KV_OPT_SRCS) $(KV_CORE_SRCS)
@@ -93,9 +93,13 @@ check-kvcore: $(KV_BUILD)/kv_test $(KV_BUILD)/kv_test_huge $(KV_BUILD)/mem_test
 $(KV_BUILD)/options_test: $(KV_TESTS)/options_test.c $(KV_OPT_SRCS) $(KV_OPT_HDRS) $(KV_CORE_SRCS) $(KV_CORE_HDRS) $(KV_TEST_HDRS) | $(KV_BUILD)
 	$(CC) $(KV_SAN_CFLAGS) -I$(KV_COMMON) -o $@ $(KV_TESTS)/options_test.c $(KV_OPT_SRCS) $(KV_CORE_SRCS)
 
-# The front ends' shared options
-check-kvcommon: $(KV_BUILD)/options_test
+$(KV_BUILD)/batch_test: $(KV_TESTS)/batch_test.c $(KV_COMMON)/batch.h $(KV_TEST_HDRS) | $(KV_BUILD)
+	$(CC) $(KV_SAN_CFLAGS) -I$(KV_COMMON) -o $@ $(KV_TESTS)/batch_test.c
+
+# The front ends' shared options and batching policy
+check-kvcommon: $(KV_BUILD)/options_test $(KV_BUILD)/batch_test
 	$(KV_BUILD)/options_test
+	$(KV_BUILD)/batch_test
 
 $(KV_BUILD)/pkt_test: $(KV_TESTS)/pkt_test.c $(KV_PKT_SRCS) $(KV_PKT_HDRS) $(KV_TEST_HDRS) | $(KV_BUILD)
 	$(CC) $(KV_SAN_CFLAGS) -o $@ $(KV_TESTS)/pkt_test.c $(KV_PKT_SRCS)

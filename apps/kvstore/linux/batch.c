@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * kvstore-linux-batch: up to --batch datagrams per recvmmsg(), all their
- * replies in one sendmmsg(), so the system call cost is shared.
+ * replies in one sendmmsg(), so the system call cost is shared. Batches
+ * adapt as batch.h says: recvmmsg() blocks for the first datagram only
+ * and takes what else already waits, and the replies leave at once.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -19,8 +21,11 @@ struct batch {
 	uint8_t *rx, *tx;	/* batch slots of KVL_RX_MAX, KV_DATAGRAM_MAX */
 };
 
+/* The buffers and the receive headers, set up once. */
 static void batch_alloc(struct batch *b, uint32_t n)
 {
+	uint32_t i;
+
 	b->rmsg = calloc(n, sizeof(*b->rmsg));
 	b->tmsg = calloc(n, sizeof(*b->tmsg));
 	b->riov = calloc(n, sizeof(*b->riov));
@@ -33,6 +38,16 @@ static void batch_alloc(struct batch *b, uint32_t n)
 		fprintf(stderr, "kvstore-linux-batch: no memory for a batch "
 			"of %u\n", n);
 		exit(KVOPT_EXIT_FAIL);
+	}
+	for (i = 0; i < n; i++) {
+		b->riov[i].iov_base = b->rx + (size_t)i * KVL_RX_MAX;
+		b->riov[i].iov_len = KVL_RX_MAX;
+		b->rmsg[i].msg_hdr = (struct msghdr){
+			.msg_name = &b->peer[i],
+			.msg_namelen = sizeof(b->peer[i]),
+			.msg_iov = &b->riov[i],
+			.msg_iovlen = 1,
+		};
 	}
 }
 
@@ -79,16 +94,6 @@ int main(int argc, char *argv[])
 	kvl_start(&srv, argc, argv);
 	batch_alloc(&b, srv.opts.batch);
 	while (!kvl_stopping) {
-		for (i = 0; i < srv.opts.batch; i++) {
-			b.riov[i].iov_base = b.rx + (size_t)i * KVL_RX_MAX;
-			b.riov[i].iov_len = KVL_RX_MAX;
-			b.rmsg[i].msg_hdr = (struct msghdr){
-				.msg_name = &b.peer[i],
-				.msg_namelen = sizeof(b.peer[i]),
-				.msg_iov = &b.riov[i],
-				.msg_iovlen = 1,
-			};
-		}
 		/* block for the first datagram only, take what else waits */
 		n = recvmmsg(srv.fd, b.rmsg, srv.opts.batch, MSG_WAITFORONE, NULL);
 		if (n < 0) {
@@ -117,6 +122,9 @@ int main(int argc, char *argv[])
 			nout++;
 		}
 		send_all(srv.fd, b.tmsg, nout);
+		/* the kernel shortened them to the peers' address length */
+		for (i = 0; i < (unsigned int)n; i++)
+			b.rmsg[i].msg_hdr.msg_namelen = sizeof(b.peer[i]);
 	}
 	batch_free(&b);
 	return kvl_finish(&srv);

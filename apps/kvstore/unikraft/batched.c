@@ -2,10 +2,11 @@
 /*
  * batched: the KV server over lwIP sockets, up to --batch datagrams per
  * wake-up. Unikraft 0.16 with lib-lwip 0.16.2 has no recvmmsg/sendmmsg
- * (nolibc declares them, nothing implements them), so a wake-up is one
- * blocking poll(), then non-blocking receives until the queue is empty
- * or the batch is full, each answered at once, then all the sends. The
- * thread blocks once per batch instead of once per request.
+ * (nolibc declares them, nothing implements them), so a batch is
+ * non-blocking receives until lwIP's receive mailbox is empty or the
+ * batch full, each answered at once, then all the sends (batch.h). The
+ * thread blocks in poll() only when the mailbox was found empty: after a
+ * full batch more is likely waiting, and the next batch starts at once.
  * The socket itself is non-blocking: posix-socket retries a blocking
  * socket's receive until data comes, MSG_DONTWAIT notwithstanding.
  */
@@ -16,6 +17,7 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <uk/print.h>
+#include "../common/batch.h"
 #include "frontend.h"
 
 struct slot {
@@ -58,10 +60,11 @@ static void reply(int fd, struct slot *s)
 int kvfe_serve(const struct kvopt *opts, struct kv_store *store)
 {
 	struct pollfd pfd = { .events = POLLIN };
+	struct kvbatch b;
 	struct slot *slots;
-	uint32_t i, got;
+	int fd, waiting = 0;
+	uint32_t i;
 	ssize_t n;
-	int fd;
 
 	/* All buffers up front: nothing is allocated per request */
 	slots = calloc(opts->batch, sizeof(*slots));
@@ -75,25 +78,36 @@ int kvfe_serve(const struct kvopt *opts, struct kv_store *store)
 	pfd.fd = fd;
 
 	for (;;) {
-		if (poll(&pfd, 1, -1) < 0 && errno != EINTR) {
-			free(slots);
-			return -errno;
+		if (!waiting && poll(&pfd, 1, -1) < 0 && errno != EINTR) {
+			n = -errno;
+			break;
 		}
-		for (got = 0; got < opts->batch; got++) {
-			n = receive(fd, &slots[got]);
-			if (n == -EAGAIN || n == -EINTR)
+		kvbatch_start(&b, opts->batch);
+		waiting = 1;
+		while (kvbatch_take(&b, waiting)) {
+			n = receive(fd, &slots[b.taken]);
+			if (n == -EAGAIN || n == -EINTR) {
+				waiting = 0;
 				break;
-			if (n < 0) {
-				free(slots);
-				return (int)n;
 			}
-			slots[got].outlen = kv_handle(store, slots[got].in,
-						      (size_t)n, slots[got].out,
-						      sizeof(slots[got].out));
+			if (n < 0)
+				goto out;
+			slots[b.taken].outlen = kv_handle(store,
+							  slots[b.taken].in,
+							  (size_t)n,
+							  slots[b.taken].out,
+							  KV_DATAGRAM_MAX);
+			b.held += slots[b.taken].outlen != 0;
+			b.taken++;
 		}
-		for (i = 0; i < got; i++) {
+		if (!kvbatch_flush(&b, waiting))
+			continue;
+		for (i = 0; i < b.taken; i++) {
 			if (slots[i].outlen)
 				reply(fd, &slots[i]);
 		}
 	}
+out:
+	free(slots);
+	return (int)n;
 }

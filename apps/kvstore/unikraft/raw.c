@@ -3,11 +3,12 @@
  * raw-uknetdev: the KV server with no network stack at all. It drives
  * the first uknetdev itself: the receive queue is polled (its interrupt
  * stays off), a burst is a run of uk_netdev_rx_one() while the driver
- * says more wait, bounded by --batch; ARP requests for our address and
- * UDP requests to our port are answered, everything else is dropped;
- * the replies of a burst go out together after it. Packet buffers come
- * from one pool allocated at start-up, so nothing is allocated per
- * packet. Ethernet/ARP/IPv4/UDP parsing and checksums are the core's
+ * says more wait, bounded by --batch (batch.h); ARP requests for our
+ * address and UDP requests to our port are answered, everything else is
+ * dropped; the replies of a burst go out together as soon as nothing
+ * more waits. Packet buffers come from one pool allocated at start-up,
+ * so nothing is allocated per packet, and the receive ring is refilled
+ * in batches rather than one buffer per packet. Ethernet/ARP/IPv4/UDP parsing and checksums are the core's
  * pkt.h, shared with every other front end that needs them.
  */
 #include <errno.h>
@@ -17,6 +18,7 @@
 #include <uk/netbuf.h>
 #include <uk/netdev.h>
 #include <uk/print.h>
+#include "../common/batch.h"
 #include "frontend.h"
 #include "pkt.h"
 
@@ -26,11 +28,14 @@
 #define FRAME_MAX	UK_ETH_FRAME_UNTAGGED_MAXLEN
 /* A reply behind its request starts on a cache line of its own */
 #define REPLY_ALIGN	64
+/* Receive buffers handed to the driver at once, at most */
+#define REFILL_BATCH	32
 
 struct pool {
 	struct uk_netbuf **free;	/* stack of idle netbufs */
 	uint32_t nfree;
 	uint16_t headroom;		/* driver's encapsulation headroom */
+	uint16_t refill_min;		/* see alloc_rxpkts() */
 };
 
 static struct pool pool;
@@ -77,12 +82,22 @@ static int pool_init(struct uk_alloc *a, uint32_t size, uint16_t headroom,
 	return 0;
 }
 
-/* The driver's refill callback: receive buffers span the whole room. */
+/*
+ * The driver's refill callback: receive buffers span the whole room.
+ * The 0.16 virtio-net driver calls it after every received packet for
+ * the one slot that packet freed, and then enqueues and notifies the
+ * host for that one buffer. Refusing requests below refill_min (the
+ * driver retries on the next packet, with every slot freed since) makes
+ * that one enqueue run and one notification per refill_min packets,
+ * while the ring keeps all but refill_min of its buffers.
+ */
 static uint16_t alloc_rxpkts(void *argp __unused, struct uk_netbuf *nb[],
 			     uint16_t count)
 {
 	uint16_t i;
 
+	if (count < pool.refill_min)
+		return 0;
 	for (i = 0; i < count; i++) {
 		nb[i] = pool_get();
 		if (!nb[i])
@@ -124,6 +139,8 @@ static int netdev_setup(struct uk_netdev *dev, uint32_t batch)
 	if (rc < 0)
 		return rc;
 
+	/* a quarter of the ring's packets, so it never runs dry */
+	pool.refill_min = (uint16_t)MIN(REFILL_BATCH, rxi.nb_max / 2 / 4);
 	rxq.a = a;
 	rxq.alloc_rxpkts = alloc_rxpkts;
 	rxq.callback = NULL;	/* polled: no receive event handler */
@@ -139,27 +156,6 @@ static int netdev_setup(struct uk_netdev *dev, uint32_t batch)
 		return rc;
 	rc = uk_netdev_rxq_intr_disable(dev, 0);
 	return rc == -ENOTSUP ? 0 : rc;
-}
-
-/* Receives up to max frames; stops early when the driver has no more. */
-static uint32_t rx_burst(struct uk_netdev *dev, struct uk_netbuf **pkts,
-			 uint32_t max)
-{
-	uint32_t n = 0;
-	int st;
-
-	do {
-		st = uk_netdev_rx_one(dev, 0, &pkts[n]);
-		if (unlikely(st < 0)) {
-			/* The frame is lost, the queue keeps working */
-			uk_pr_warn("rx: %d\n", st);
-			break;
-		}
-		if (!uk_netdev_status_successful(st))
-			break;
-		n++;
-	} while (uk_netdev_status_more(st) && n < max);
-	return n;
 }
 
 /*
@@ -249,11 +245,11 @@ static struct uk_netbuf *answer(const struct pkt_iface *me,
 
 int kvfe_serve(const struct kvopt *opts, struct kv_store *store)
 {
-	struct uk_netbuf *rx[KVOPT_BATCH_MAX], *tx[KVOPT_BATCH_MAX];
+	struct uk_netbuf *in, *tx[KVOPT_BATCH_MAX];
 	struct pkt_iface me = { .port = (uint16_t)opts->port };
 	struct uk_netdev *dev;
-	uint32_t i, n, ntx;
-	int rc;
+	struct kvbatch b;
+	int rc, st, waiting;
 
 	dev = uk_netdev_get(0);
 	if (!dev) {
@@ -277,13 +273,25 @@ int kvfe_serve(const struct kvopt *opts, struct kv_store *store)
 	kvopt_print_ready(stdout, me.ip, me.port);
 
 	for (;;) {
-		n = rx_burst(dev, rx, opts->batch);
-		for (i = 0, ntx = 0; i < n; i++) {
-			tx[ntx] = answer(&me, store, rx[i]);
-			if (tx[ntx])
-				ntx++;
+		kvbatch_start(&b, opts->batch);
+		waiting = 1;
+		while (kvbatch_take(&b, waiting)) {
+			st = uk_netdev_rx_one(dev, 0, &in);
+			if (unlikely(st < 0))
+				/* The frame is lost, the queue keeps working */
+				uk_pr_warn("rx: %d\n", st);
+			if (st < 0 || !uk_netdev_status_successful(st)) {
+				waiting = 0;
+				break;
+			}
+			/* polled, the driver says more until it finds none */
+			waiting = uk_netdev_status_more(st);
+			b.taken++;
+			tx[b.held] = answer(&me, store, in);
+			if (tx[b.held])
+				b.held++;
 		}
-		if (ntx)
-			tx_burst(dev, tx, ntx);
+		if (kvbatch_flush(&b, waiting))
+			tx_burst(dev, tx, b.held);
 	}
 }
