@@ -52,7 +52,7 @@ func exitCode(err error) int {
 // answers until SIGINT or SIGTERM, then prints the stats line.
 func serve(o options, stdout io.Writer) error {
 	// a per-run seed: colliding keys cannot be crafted offline
-	store, err := kv.New(kv.Config{Capacity: o.capacity, HashSeed: rand.Uint64()})
+	store, err := kv.New(kv.Config{Capacity: o.capacity, HashSeed: rand.Uint64(), Alloc: hugePages})
 	if err != nil {
 		return err
 	}

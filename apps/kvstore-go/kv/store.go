@@ -14,6 +14,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"unsafe"
 )
 
 const (
@@ -52,6 +53,11 @@ type Config struct {
 	// a smaller bound lets a small machine hold more items.
 	ItemMax  uint32
 	HashSeed uint64 // a random seed defeats crafted collisions
+	// Alloc returns size zeroed bytes for the index and the items; nil:
+	// make. The Linux server maps them on huge pages: items sized for a
+	// full datagram are sparse, and random lookups would otherwise miss
+	// the TLB (and fault a page in) on nearly every new item.
+	Alloc func(size uint64) []byte
 }
 
 // Stats are the counters of the stats command and the stats line.
@@ -119,9 +125,16 @@ func New(cfg Config) (*Store, error) {
 		nslots *= 2
 	}
 	s.mask = nslots - 1
-	s.slots = make([]uint64, nslots)
+	alloc := cfg.Alloc
+	if alloc == nil {
+		alloc = func(size uint64) []byte { return make([]byte, size) }
+	}
+	// the index holds no pointer: any zeroed memory of 8-byte alignment
+	// (a page, a large heap object) serves as its words
+	index := alloc(uint64(nslots) * 8)
+	s.slots = unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(index))), nslots)
 	s.items = make([]item, cfg.Capacity)
-	s.data = make([]byte, uint64(cfg.Capacity)*uint64(s.itemMax))
+	s.data = alloc(uint64(cfg.Capacity) * uint64(s.itemMax))
 	s.freeItems = make([]uint32, cfg.Capacity)
 	// hand out low item numbers first: a small table stays compact
 	for i := range s.freeItems {
