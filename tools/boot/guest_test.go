@@ -11,6 +11,7 @@ import (
 
 	"github.com/ukkv/ukkv/tools/internal/testenv"
 	"github.com/ukkv/ukkv/tools/kvproto"
+	"github.com/ukkv/ukkv/tools/kvproto/kvtest"
 	"github.com/ukkv/ukkv/tools/variant"
 )
 
@@ -55,6 +56,26 @@ func serves(t *testing.T, g *Guest) {
 // socket front ends, the DPDK one and memcached.
 func TestLinuxGuestServesThroughTap(t *testing.T) {
 	eachServesThenLeavesNothing(t, variant.LinuxGuest)
+}
+
+// suiteGuests are the guests that run the client suite of every server
+// (kvproto/kvtest) through the TAP: the servers not checked on the host
+// as the same program.
+var suiteGuests = []string{"go-linux"}
+
+func TestGuestsPassClientSuite(t *testing.T) {
+	needHost(t)
+	for _, name := range suiteGuests {
+		t.Run(name, func(t *testing.T) {
+			g := bootImage(t, context.Background(), imageOf(t, name))
+			c, err := kvproto.Dial(g.Addr())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			kvtest.Ours(t, g.Addr(), c)
+		})
+	}
 }
 
 // TestTwoRunsAtOnce boots two guests side by side: their names and

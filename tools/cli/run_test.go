@@ -69,7 +69,7 @@ func TestRunRefusesBadInput(t *testing.T) {
 		path string
 		want string
 	}{
-		{"unknown variant", []string{"run", "nosuch"}, os.Getenv("PATH"), "valid: raw-uknetdev, batched, lwip-socket, linux-single, linux-batch, linux-dpdk, memcached)"},
+		{"unknown variant", []string{"run", "nosuch"}, os.Getenv("PATH"), "valid: raw-uknetdev, batched, lwip-socket, linux-single, linux-batch, go-linux, linux-dpdk, memcached)"},
 		{"not built", []string{"run", "raw-uknetdev"}, os.Getenv("PATH"), "not built; run `ukkv build raw-uknetdev`"},
 		{"no server program", []string{"run", "linux-single"}, os.Getenv("PATH"), "bin/kvstore-linux-single of variant linux-single is missing: run `make`"},
 		{"qemu missing", []string{"run", "linux-single"}, t.TempDir(), "qemu-system-x86_64 not found: install the Debian package qemu-system-x86"},
@@ -241,15 +241,16 @@ func (r *aRun) interrupt(t *testing.T) {
 	}
 }
 
-// TestRunServesMemcaslap boots the two guest rows whose programs are not
-// our socket front ends, the DPDK server and Debian's memcached, with
-// `ukkv run` alone, and drives each with memcaslap over UDP.
+// TestRunServesMemcaslap boots the guest rows whose programs are not
+// our C socket front ends, the DPDK server, Debian's memcached and the Go
+// server, with `ukkv run` alone, and drives each with memcaslap over UDP.
 func TestRunServesMemcaslap(t *testing.T) {
 	needGuestHost(t)
 	testenv.Binary(t, "kvstore-linux-dpdk")
+	testenv.Binary(t, "kvstore-go")
 	testenv.NeedCommands(t, map[string]string{"memcaslap": "libmemcached-tools", "memcached": "memcached"})
 	bin := ukkvBinary(t)
-	for _, row := range []string{"linux-dpdk", "memcached"} {
+	for _, row := range []string{"linux-dpdk", "memcached", "go-linux"} {
 		t.Run(row, func(t *testing.T) {
 			r := startRun(t, bin, row)
 			sum, out, err := memcaslap.Run(context.Background(), "memcaslap",

@@ -131,6 +131,13 @@ func init() {
 		PaperMode:   "batch",
 	})
 	register(&Variant{
+		Name:        "go-linux",
+		Kind:        LinuxGuest,
+		Description: "Linux guest, the Go server (bin/kvstore-go): Go's standard library UDP socket, one receive/send per request",
+		Program:     "kvstore-go",
+		Preloads:    true,
+	})
+	register(&Variant{
 		Name:        "linux-dpdk",
 		Kind:        LinuxGuest,
 		Description: "Linux guest, DPDK's virtio PMD polled in bursts of --batch, no kernel network stack",

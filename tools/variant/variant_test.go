@@ -10,7 +10,7 @@ func TestSelectNoNameIsEveryRowInReportOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "raw-uknetdev,batched,lwip-socket,linux-single,linux-batch,linux-dpdk,memcached,metal-single,metal-batch"
+	want := "raw-uknetdev,batched,lwip-socket,linux-single,linux-batch,go-linux,linux-dpdk,memcached,metal-single,metal-batch"
 	if strings.Join(Names(got), ",") != want {
 		t.Errorf("rows %v, want %s", Names(got), want)
 	}
