@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"os"
 	"strconv"
 
-	"github.com/ukkv/ukkv/tools/boot"
+	"github.com/ukkv/ukkv/tools/dpdk"
+	"github.com/ukkv/ukkv/tools/hostnet"
 	"github.com/ukkv/ukkv/tools/kvload"
 	"github.com/ukkv/ukkv/tools/kvserver"
 	"github.com/ukkv/ukkv/tools/process"
@@ -34,7 +34,7 @@ func startMetal(ctx context.Context, repo, kvloadBin string, row *variant.Varian
 	}
 	// the server keeps off kvload's polling CPU, as a guest does
 	loadCPU := kvload.Defaults().CPU
-	cpus := cpusBeside(loadCPU)
+	cpus := dpdk.Beside(loadCPU)
 	bin, _ := process.Pinned(cpus, prog, nil)
 	spec := kvserver.Spec{
 		Name: row.Name, Path: bin,
@@ -58,21 +58,20 @@ func startMetal(ctx context.Context, repo, kvloadBin string, row *variant.Varian
 // Open starts a kvload in steps over a fresh TAP device: host .1,
 // kvload .2.
 func (m *metal) Open(ctx context.Context, w Workload, progress func(string)) (Session, error) {
-	n, err := boot.NewNetwork("")
+	n, err := hostnet.NewNetwork("")
 	if err != nil {
 		return nil, err
 	}
 	c := loadConfig(m.kvloadBin, w, n.Prefix)
-	c.Port = kvload.TapPort(n.Tap)
+	c.Port = dpdk.TapPort(n.Tap)
 	c.SrcIP, c.DstIP, c.DstPort = n.GuestIP, n.HostIP, m.port
 	c.Steps = true
 	g, err := kvload.Start(c, progress)
 	if err != nil {
-		os.RemoveAll(n.Dir)
-		return nil, err
+		return nil, errors.Join(err, n.Remove())
 	}
-	s := &metalSession{gen: g, dir: n.Dir, name: m.server.Spec.Name}
-	if err := kvload.ConfigureTap(ctx, n.Tap, n.HostIP.String()+"/24"); err != nil {
+	s := &metalSession{gen: g, net: n, name: m.server.Spec.Name}
+	if err := hostnet.ConfigureTap(ctx, n.Tap, hostnet.CIDR(n.HostIP)); err != nil {
 		return nil, errors.Join(err, s.Close())
 	}
 	return s, nil
@@ -81,7 +80,7 @@ func (m *metal) Open(ctx context.Context, w Workload, progress func(string)) (Se
 // metalSession is one kvload toward a host server.
 type metalSession struct {
 	gen  *kvload.Generator
-	dir  string
+	net  *hostnet.Network
 	name string
 }
 
@@ -93,10 +92,11 @@ func (s *metalSession) Step(ctx context.Context, st kvload.Step) (Measurement, e
 	return measurement(res), nil
 }
 
-// Close ends kvload, which takes its TAP device with it.
+// Close ends kvload, which takes its TAP device with it, and removes
+// the run's folder.
 func (s *metalSession) Close() error {
 	s.gen.Stop()
-	return os.RemoveAll(s.dir)
+	return s.net.Remove()
 }
 
 // Path says how kvload reaches the server and where each runs.

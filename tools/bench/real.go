@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/ukkv/ukkv/tools/kvload"
+	"github.com/ukkv/ukkv/tools/process"
 	"github.com/ukkv/ukkv/tools/variant"
 )
 
@@ -55,9 +56,7 @@ func (r *Real) Ceiling(ctx context.Context, w Workload, progress func(string)) (
 	if err != nil {
 		return Measurement{}, err
 	}
-	c := loadConfig(bin, w, fmt.Sprintf("ukkvceil%d", os.Getpid()))
-	c.Port = "net_ring0"
-	c.Echo = true
+	c := kvload.RingCeiling(loadConfig(bin, w, process.OwnedName()))
 	c.SrcIP, c.DstIP = net.IPv4(10, 0, 0, 2), net.IPv4(10, 0, 0, 1)
 	res, err := kvload.Measure(ctx, c, progress)
 	if err != nil {

@@ -4,12 +4,11 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/ukkv/ukkv/tools/dpdk"
+	"github.com/ukkv/ukkv/tools/hostnet"
 	"github.com/ukkv/ukkv/tools/qemu"
 )
 
@@ -19,7 +18,7 @@ import (
 type Backend interface {
 	// Start returns once the socket exists; Start of the guest then
 	// waits until the backend answers on it.
-	Start(ctx context.Context, n *Network) error
+	Start(ctx context.Context, n *hostnet.Network) error
 	// Done is closed if the backend ends on its own; Err says how.
 	Done() <-chan struct{}
 	Err() error
@@ -30,28 +29,23 @@ type Backend interface {
 // Switch is testpmd forwarding between the guest and a TAP device on
 // which the host has the .1 address of the run's subnet.
 type Switch struct {
-	sw      *dpdk.Switch
+	sw      *dpdk.Running
 	log     *qemu.Console
 	logFile *os.File
-	tap     string
 }
 
 // Start starts testpmd and configures the host side of the TAP.
-func (s *Switch) Start(ctx context.Context, n *Network) error {
+func (s *Switch) Start(ctx context.Context, n *hostnet.Network) error {
 	var err error
 	if s.logFile, err = os.Create(filepath.Join(n.Dir, "testpmd.log")); err != nil {
 		return fmt.Errorf("testpmd log: %w", err)
 	}
 	s.log = qemu.NewConsole("", s.logFile)
-	s.tap = n.Tap
-	s.sw, err = dpdk.Testpmd{Prefix: n.Prefix, Socket: n.Socket, Tap: n.Tap, Output: s.log}.Start(ctx)
+	s.sw, err = dpdk.Switch(n.Prefix, n.Socket, n.Tap, s.log).Start(ctx)
 	if err != nil {
 		return fmt.Errorf("%w\n--- testpmd output:\n%s", err, s.log.Tail())
 	}
-	if err := ipCmd("addr", "add", n.HostIP.String()+"/24", "dev", n.Tap); err != nil {
-		return err
-	}
-	return ipCmd("link", "set", n.Tap, "up")
+	return hostnet.ConfigureTap(ctx, n.Tap, hostnet.CIDR(n.HostIP))
 }
 
 // Done is closed when testpmd has ended.
@@ -62,24 +56,17 @@ func (s *Switch) Err() error {
 	return fmt.Errorf("testpmd ended (%v); its last output:\n%s", s.sw.Err(), s.log.Tail())
 }
 
-// Stop ends testpmd and removes the TAP device if it outlived it.
+// Stop ends testpmd and removes its files; the TAP device, should it
+// outlive testpmd, goes with the run's network.
 func (s *Switch) Stop() error {
-	var errs []string
-	if s.sw != nil {
-		if err := s.sw.Stop(); err != nil {
-			errs = append(errs, err.Error())
-		}
-	}
 	if s.logFile != nil {
-		s.logFile.Close()
+		defer s.logFile.Close()
 	}
-	if s.tap != "" && linkExists(s.tap) {
-		if err := ipCmd("link", "del", s.tap); err != nil {
-			errs = append(errs, err.Error())
-		}
+	if s.sw == nil {
+		return nil
 	}
-	if len(errs) > 0 {
-		return fmt.Errorf("stop testpmd: %s", strings.Join(errs, "; "))
+	if err := s.sw.Stop(); err != nil {
+		return fmt.Errorf("stop testpmd: %w", err)
 	}
 	return nil
 }
@@ -91,7 +78,7 @@ type External struct {
 }
 
 // Start waits until the socket exists.
-func (e External) Start(ctx context.Context, n *Network) error {
+func (e External) Start(ctx context.Context, n *hostnet.Network) error {
 	ctx, cancel := context.WithTimeout(ctx, e.Wait)
 	defer cancel()
 	if err := dpdk.AwaitSocket(ctx, n.Socket, nil); err != nil {
@@ -108,17 +95,3 @@ func (External) Err() error { return nil }
 
 // Stop leaves the backend to its owner.
 func (External) Stop() error { return nil }
-
-func ipCmd(args ...string) error {
-	out, err := exec.Command("ip", args...).CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("ip %s: %w: %s", strings.Join(args, " "), err, strings.TrimSpace(string(out)))
-	}
-	return nil
-}
-
-// linkExists says whether a network interface of that name exists.
-func linkExists(name string) bool {
-	_, err := os.Stat("/sys/class/net/" + name)
-	return err == nil
-}

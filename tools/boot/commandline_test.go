@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ukkv/ukkv/tools/hostnet"
 	"github.com/ukkv/ukkv/tools/variant"
 )
 
@@ -13,7 +14,7 @@ import (
 // kernel command line gives the guest its address and runs the row's
 // program with the row's own arguments before the run's.
 func TestEveryGuestRowHasACommandLine(t *testing.T) {
-	n := &Network{HostIP: net.IPv4(10, 9, 8, 1).To4(), GuestIP: net.IPv4(10, 9, 8, 2).To4()}
+	n := &hostnet.Network{HostIP: net.IPv4(10, 9, 8, 1).To4(), GuestIP: net.IPv4(10, 9, 8, 2).To4()}
 	server := []string{"--port", "11311"}
 	for _, v := range variant.Guests() {
 		t.Run(v.Name, func(t *testing.T) {
@@ -49,7 +50,7 @@ func TestEveryGuestRowHasACommandLine(t *testing.T) {
 // more than our server's options: EAL's and the guest's address for the
 // DPDK server, a ready line from init for memcached.
 func TestDPDKAndMemcachedCommandLines(t *testing.T) {
-	n := &Network{HostIP: net.IPv4(10, 9, 8, 1).To4(), GuestIP: net.IPv4(10, 9, 8, 2).To4()}
+	n := &hostnet.Network{HostIP: net.IPv4(10, 9, 8, 1).To4(), GuestIP: net.IPv4(10, 9, 8, 2).To4()}
 	for _, tc := range []struct {
 		name   string
 		server []string

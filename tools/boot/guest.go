@@ -18,6 +18,8 @@ import (
 
 	log "github.com/sirupsen/logrus"
 
+	"github.com/ukkv/ukkv/tools/dpdk"
+	"github.com/ukkv/ukkv/tools/hostnet"
 	"github.com/ukkv/ukkv/tools/process"
 	"github.com/ukkv/ukkv/tools/qemu"
 )
@@ -56,7 +58,7 @@ type Options struct {
 
 // Guest is one running guest.
 type Guest struct {
-	Net   *Network
+	Net   *hostnet.Network
 	Image *Image
 	Accel qemu.Accel
 	// Started is when QEMU was started, Ready when the ready line came.
@@ -79,7 +81,7 @@ func Start(ctx context.Context, opts Options) (*Guest, error) {
 	if err := opts.defaults(); err != nil {
 		return nil, err
 	}
-	n, err := NewNetwork(opts.Subnet)
+	n, err := hostnet.NewNetwork(opts.Subnet)
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +131,7 @@ func (g *Guest) start(ctx context.Context, opts Options) error {
 	if err := g.backend.Start(ctx, g.Net); err != nil {
 		return err
 	}
-	if err := awaitVhostBackend(ctx, g.Net.Socket, backendAnswerTimeout); err != nil {
+	if err := dpdk.AwaitVhostBackend(ctx, g.Net.Socket, backendAnswerTimeout); err != nil {
 		return err
 	}
 	var err error
@@ -222,7 +224,7 @@ func (g *Guest) Wait(ctx context.Context) error {
 }
 
 // Stop ends QEMU, then the backend, and removes the run's folder with
-// its sockets and logs. It is safe to call more than once.
+// its sockets and logs, and its TAP device. It is safe to call more than once.
 func (g *Guest) Stop() error {
 	g.stopOnce.Do(func() {
 		defer close(g.stopped)
@@ -236,7 +238,7 @@ func (g *Guest) Stop() error {
 		if g.logFile != nil {
 			g.logFile.Close()
 		}
-		if err := os.RemoveAll(g.Net.Dir); err != nil {
+		if err := g.Net.Remove(); err != nil {
 			errs = append(errs, err.Error())
 		}
 		if len(errs) > 0 {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ukkv/ukkv/tools/build"
 	"github.com/ukkv/ukkv/tools/guest"
+	"github.com/ukkv/ukkv/tools/hostnet"
 	"github.com/ukkv/ukkv/tools/qemu"
 	"github.com/ukkv/ukkv/tools/variant"
 )
@@ -22,7 +23,7 @@ type Image struct {
 	// Files are what the image is made of, for size reports.
 	Files []string
 	// Append builds the kernel command line of a run.
-	Append    func(n *Network, server []string) string
+	Append    func(n *hostnet.Network, server []string) string
 	LegacyIRQ bool
 	ReadyLine string
 	// MemoryMiB, if set, is the least -m the image needs.
@@ -98,8 +99,8 @@ const dpdkGuestHugepages = 96
 // "--"; the Linux guest's init reads ukkv.* parameters and, for a DPDK
 // program, hands it the NIC through uio_pci_generic and reserves
 // hugepages first.
-func commandLine(v *variant.Variant, program string) func(*Network, []string) string {
-	return func(n *Network, server []string) string {
+func commandLine(v *variant.Variant, program string) func(*hostnet.Network, []string) string {
+	return func(n *hostnet.Network, server []string) string {
 		argv := v.Argv(n.GuestIP.String(), server)
 		if v.Kind == variant.Unikraft {
 			return strings.Join(append([]string{"netdev.ip=" + n.GuestCIDR() + ":" + n.HostIP.String(), "--"}, argv...), " ")
@@ -124,6 +125,6 @@ func FloorImage(dir string) (*Image, error) {
 	}
 	return &Image{
 		Name: FloorName, Kernel: path, Files: []string{path}, ReadyLine: qemu.FloorReadyLine,
-		Append: func(*Network, []string) string { return "" },
+		Append: func(*hostnet.Network, []string) string { return "" },
 	}, nil
 }

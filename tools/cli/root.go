@@ -23,10 +23,11 @@ sockets, batched lwIP sockets) and on Linux (guest and host), driven through
 DPDK vhost-user.`,
 	SilenceUsage:  true,
 	SilenceErrors: true,
-	PersistentPreRun: func(*cobra.Command, []string) {
+	PersistentPreRun: func(cmd *cobra.Command, _ []string) {
 		if verbose {
 			log.SetLevel(log.DebugLevel)
 		}
+		sweepBeforeRuns(cmd)
 	},
 }
 

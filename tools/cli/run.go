@@ -14,6 +14,7 @@ import (
 	"github.com/ukkv/ukkv/tools/boot"
 	"github.com/ukkv/ukkv/tools/build"
 	"github.com/ukkv/ukkv/tools/dpdk"
+	"github.com/ukkv/ukkv/tools/hostnet"
 	"github.com/ukkv/ukkv/tools/qemu"
 	"github.com/ukkv/ukkv/tools/sources"
 	"github.com/ukkv/ukkv/tools/variant"
@@ -177,7 +178,7 @@ type announceSocket struct {
 	out io.Writer
 }
 
-func (a announceSocket) Start(ctx context.Context, n *boot.Network) error {
+func (a announceSocket) Start(ctx context.Context, n *hostnet.Network) error {
 	fmt.Fprintf(a.out, "vhost-user socket %s guest %s mac %s\n", n.Socket, n.GuestIP, n.MAC)
 	return a.External.Start(ctx, n)
 }

@@ -2,7 +2,6 @@ package dpdk
 
 import (
 	"bufio"
-	"fmt"
 	"os"
 	"strconv"
 	"strings"
@@ -51,27 +50,4 @@ func hugetlbfsMounts() []string {
 		}
 	}
 	return dirs
-}
-
-// removeRunFiles removes what a DPDK process of this prefix leaves
-// behind when it is killed: hugepage files and its runtime folder.
-func removeRunFiles(prefix string) error {
-	var errs []string
-	for _, dir := range hugetlbfsMounts() {
-		entries, _ := os.ReadDir(dir)
-		for _, e := range entries {
-			if strings.HasPrefix(e.Name(), prefix+"map_") {
-				if err := os.Remove(dir + "/" + e.Name()); err != nil {
-					errs = append(errs, err.Error())
-				}
-			}
-		}
-	}
-	if err := os.RemoveAll("/var/run/dpdk/" + prefix); err != nil {
-		errs = append(errs, err.Error())
-	}
-	if len(errs) > 0 {
-		return fmt.Errorf("remove DPDK files of %s: %s", prefix, strings.Join(errs, "; "))
-	}
-	return nil
 }

@@ -14,11 +14,6 @@ import (
 // program takes about a second to create it, more on a busy machine.
 const socketDeadline = 30 * time.Second
 
-// VhostPort is the --vdev of a vhost-user port serving on socket.
-func VhostPort(socket string) string {
-	return "net_vhost0,iface=" + socket + ",queues=1"
-}
-
 // ErrGone says the program that was to create a socket ended first.
 var ErrGone = errors.New("ended before creating the socket")
 

@@ -1,9 +1,11 @@
-// Package dpdk runs dpdk-testpmd as the vhost-user switch between a
-// guest and a TAP device toward the host.
+// Package dpdk runs and describes every DPDK process of the toolkit:
+// EAL arguments, ports, dpdk-testpmd in each forwarding mode we use,
+// CPU choice, socket waits and the clean-up of DPDK's runtime files.
 package dpdk
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os/exec"
@@ -17,22 +19,51 @@ import (
 
 const (
 	testpmdBinary = "dpdk-testpmd"
-	// memoryMiB is testpmd's memory; its mbuf pool is sized to fit.
+	// memoryMiB is testpmd's memory; its mbuf pool is sized to fit (the
+	// default pool, about 340 MB, would not).
 	memoryMiB = 256
 	mbufs     = 16384
 )
 
-// Testpmd describes one testpmd switch. Every field must be unique to
-// the run: two DPDK processes with one prefix do not start.
+// Testpmd is one testpmd: its EAL, forwarding mode and ports. Build it
+// with Switch or Macswap.
 type Testpmd struct {
-	Prefix string // DPDK --file-prefix
-	Socket string // vhost-user socket testpmd creates as the server
-	Tap    string // TAP device toward the host
+	EAL
+	Mode string // --forward-mode
+	// Serves, if set, is the vhost-user socket testpmd creates as the
+	// server: Start returns once it exists.
+	Serves string
 	Output io.Writer
 }
 
-// Switch is a running testpmd.
-type Switch struct {
+// Switch is testpmd as the switch of a run: io forwarding passes every
+// frame between port 0, the guest's vhost-user port on socket, and port
+// 1, a TAP device toward the host. Its forwarding lcore polls on the
+// last CPU, to itself when there are two or more.
+func Switch(prefix, socket, tap string, out io.Writer) Testpmd {
+	cpus := CPUs()
+	return Testpmd{
+		EAL: EAL{Prefix: prefix, Lcores: Lcores(cpus[0], cpus[len(cpus)-1]), MemoryMiB: memoryMiB,
+			Hugepages: hugepagesFree(memoryMiB), Vdevs: []string{VhostPort(socket), TapPort(tap)}},
+		Mode: "io", Serves: socket, Output: out,
+	}
+}
+
+// Macswap is testpmd as a responder that costs nothing: it sends every
+// frame back with its MAC addresses swapped, over a virtio_user port of
+// the vhost-user server on socket. Its lcores share a CPU other than
+// the client's when there is one (the main lcore sleeps).
+func Macswap(prefix, socket string, clientCPU int, out io.Writer) Testpmd {
+	cpu := lastBeside(clientCPU)
+	return Testpmd{
+		EAL: EAL{Prefix: prefix, Lcores: Lcores(cpu, cpu), MemoryMiB: memoryMiB,
+			Vdevs: []string{VirtioUserPort(socket)}},
+		Mode: "macswap", Output: out,
+	}
+}
+
+// Running is a started testpmd.
+type Running struct {
 	*process.Process
 	prefix string
 }
@@ -46,56 +77,40 @@ func Binary() (string, error) {
 	return path, nil
 }
 
-// Args is testpmd's command line: port 0 is the guest's vhost-user port,
-// port 1 the TAP; io forwarding passes every frame between them.
-func (t Testpmd) Args(hugepages bool) []string {
-	args := []string{"--lcores", lcores(), "-n", "1", "--no-pci", "--file-prefix", t.Prefix}
-	if !hugepages {
-		args = append(args, "--no-huge")
-	}
-	args = append(args, "-m", strconv.Itoa(memoryMiB),
-		"--vdev", VhostPort(t.Socket),
-		"--vdev", "net_tap0,iface="+t.Tap,
-		"--", "--forward-mode=io", "--nb-cores=1", "--rxq=1", "--txq=1",
+// Args is testpmd's command line: one forwarding lcore, one queue a port.
+func (t Testpmd) Args() []string {
+	return append(t.EAL.Args(), "--forward-mode="+t.Mode, "--nb-cores=1", "--rxq=1", "--txq=1",
 		"--total-num-mbufs="+strconv.Itoa(mbufs))
-	return args
 }
 
-// lcores maps testpmd's main lcore and its one forwarding lcore onto the
-// CPUs this process may use: the forwarding one polls, so it gets the
-// last CPU to itself when there are two or more.
-func lcores() string {
-	first, last := CPURange()
-	return fmt.Sprintf("0@%d,1@%d", first, last)
-}
-
-// Start starts testpmd and returns once its vhost-user socket exists.
-func (t Testpmd) Start(ctx context.Context) (*Switch, error) {
+// Start starts testpmd, and returns once the socket it serves exists.
+func (t Testpmd) Start(ctx context.Context) (*Running, error) {
 	bin, err := Binary()
 	if err != nil {
 		return nil, err
 	}
-	huge := hugepagesFree(memoryMiB)
-	if !huge {
-		log.Debug("no free hugepages: testpmd runs with --no-huge")
+	if !t.Hugepages {
+		log.Debug("testpmd runs with --no-huge")
 	}
-	args := t.Args(huge)
+	args := t.Args()
 	log.Debugf("%s %v", bin, args)
 	// testpmd without -i waits for Enter and quits at end of input.
 	p, err := process.Start(bin, args, process.Options{Output: t.Output, KeepStdin: true})
 	if err != nil {
 		return nil, err
 	}
-	s := &Switch{Process: p, prefix: t.Prefix}
-	if err := WaitSocket(ctx, t.Socket, p); err != nil {
-		s.Stop()
-		return nil, fmt.Errorf("testpmd: %w", err)
+	r := &Running{Process: p, prefix: t.Prefix}
+	if t.Serves == "" {
+		return r, nil
 	}
-	return s, nil
+	if err := WaitSocket(ctx, t.Serves, p); err != nil {
+		return nil, fmt.Errorf("testpmd: %w", errors.Join(err, r.Stop()))
+	}
+	return r, nil
 }
 
-// Stop ends testpmd and removes the files DPDK leaves when killed.
-func (s *Switch) Stop() error {
-	s.Process.Stop(5 * time.Second)
-	return removeRunFiles(s.prefix)
+// Stop ends testpmd and removes the files DPDK leaves.
+func (r *Running) Stop() error {
+	r.Process.Stop(5 * time.Second)
+	return RemoveRunFiles(r.prefix)
 }

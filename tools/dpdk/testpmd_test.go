@@ -5,28 +5,42 @@ import (
 	"testing"
 )
 
-func TestTestpmdArgs(t *testing.T) {
-	tp := Testpmd{Prefix: "ukkvabc", Socket: "/r/vhost.sock", Tap: "ukkvabc"}
-	noHuge := strings.Join(tp.Args(false), " ")
+func TestSwitchArgs(t *testing.T) {
+	tp := Switch("ukkv12_0", "/r/vhost.sock", "ukkv12_0", nil)
+	tp.Hugepages = false
+	noHuge := strings.Join(tp.Args(), " ")
 	for _, want := range []string{
-		"--file-prefix ukkvabc", "--no-huge -m 256", "--no-pci",
+		"--file-prefix ukkv12_0", "--no-huge -m 256", "--no-pci",
 		"--vdev net_vhost0,iface=/r/vhost.sock,queues=1",
-		"--vdev net_tap0,iface=ukkvabc",
+		"--vdev net_tap0,iface=ukkv12_0",
 		"-- --forward-mode=io", "--total-num-mbufs=16384",
 	} {
 		if !strings.Contains(noHuge, want) {
 			t.Errorf("args lack %q:\n%s", want, noHuge)
 		}
 	}
-	if huge := strings.Join(tp.Args(true), " "); strings.Contains(huge, "--no-huge") {
+	tp.Hugepages = true
+	if huge := strings.Join(tp.Args(), " "); strings.Contains(huge, "--no-huge") {
 		t.Errorf("--no-huge with hugepages: %s", huge)
+	}
+	if tp.Serves != "/r/vhost.sock" {
+		t.Errorf("the switch serves %q", tp.Serves)
 	}
 }
 
-func TestLcoresNameTwoLcores(t *testing.T) {
-	l := lcores()
-	parts := strings.Split(l, ",")
-	if len(parts) != 2 || !strings.HasPrefix(parts[0], "0@") || !strings.HasPrefix(parts[1], "1@") {
-		t.Errorf("lcores %q", l)
+func TestMacswapArgs(t *testing.T) {
+	tp := Macswap("ukkv12_1", "/r/vhost.sock", ClientCPU(), nil)
+	args := strings.Join(tp.Args(), " ")
+	for _, want := range []string{
+		"--file-prefix ukkv12_1", "--no-huge -m 256",
+		"--vdev net_virtio_user0,path=/r/vhost.sock,queues=1",
+		"-- --forward-mode=macswap",
+	} {
+		if !strings.Contains(args, want) {
+			t.Errorf("args lack %q:\n%s", want, args)
+		}
+	}
+	if tp.Serves != "" {
+		t.Errorf("macswap is a client, yet waits for %q", tp.Serves)
 	}
 }

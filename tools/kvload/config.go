@@ -1,6 +1,6 @@
 // Package kvload runs the DPDK load generator (bin/kvload) and reads its
-// result: the command line from a Config, the process, the JSON it
-// prints at the end, and the kernel side of a TAP port it creates.
+// result: the command line from a Config, the process and the JSON it
+// prints at the end.
 package kvload
 
 import (
@@ -62,11 +62,9 @@ type Config struct {
 
 // Defaults is a short closed-loop run, GET-heavy, over a small key set.
 func Defaults() Config {
-	// testpmd's polling lcore takes the last CPU, so kvload takes the first.
-	cpu, _ := dpdk.CPURange()
 	return Config{
 		Binary:    "bin/kvload",
-		CPU:       cpu,
+		CPU:       dpdk.ClientCPU(),
 		MemoryMiB: 128,
 		SrcPort:   40000,
 		DstPort:   11211,
@@ -102,22 +100,17 @@ func (c Config) Validate() error {
 
 // Args is kvload's command line: EAL arguments, then its own.
 func (c Config) Args() []string {
-	args := []string{
-		"--no-pci", "--no-huge", "--no-shconf", "--no-telemetry",
-		"-m", strconv.Itoa(c.MemoryMiB),
-		"--lcores", "0@" + strconv.Itoa(c.CPU),
-		"--file-prefix", c.Prefix,
+	eal := dpdk.EAL{Prefix: c.Prefix, Lcores: dpdk.Lcores(c.CPU), MemoryMiB: c.MemoryMiB,
+		Vdevs: []string{c.Port},
 		// the vhost library logs every message of the protocol
-		"--log-level", "lib.vhost.*:warning",
-		"--vdev", c.Port,
-		"--",
+		LogLevels: []string{"lib.vhost.*:warning"}}
+	args := append(eal.Args(),
 		"--src-ip", c.SrcIP.String(), "--dst-ip", c.DstIP.String(),
 		"--src-port", strconv.Itoa(c.SrcPort), "--dst-port", strconv.Itoa(c.DstPort),
 		"--get-ratio", formatFloat(c.GetRatio),
 		"--keys", strconv.Itoa(c.Keys), "--value-size", strconv.Itoa(c.ValueSize),
 		"--duration", seconds(c.Duration), "--warmup", seconds(c.Warmup),
-		"--timeout", seconds(c.Timeout), "--link-timeout", seconds(c.LinkTimeout),
-	}
+		"--timeout", seconds(c.Timeout), "--link-timeout", seconds(c.LinkTimeout))
 	if c.DstMAC != "" {
 		args = append(args, "--dst-mac", c.DstMAC)
 	}

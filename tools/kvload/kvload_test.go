@@ -2,8 +2,6 @@ package kvload
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"net"
 	"os"
@@ -13,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ukkv/ukkv/tools/dpdk"
+	"github.com/ukkv/ukkv/tools/hostnet"
 	"github.com/ukkv/ukkv/tools/internal/testenv"
 	"github.com/ukkv/ukkv/tools/process"
 )
@@ -35,58 +35,26 @@ func needDPDK(t *testing.T) string {
 	return testenv.Binary(t, "kvload")
 }
 
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
 // tapNet is one test's TAP device and /24: host .1, kvload .2.
-type tapNet struct {
-	tap    string
-	prefix string
-	host   net.IP
-	client net.IP
-}
+type tapNet struct{ *hostnet.Network }
 
 func newTapNet(t *testing.T) tapNet {
 	t.Helper()
-	id := randomHex(4)
-	for try := 0; try < 50; try++ {
-		b := []byte(randomHex(2))
-		a, c := 150+b[0]%50, b[1]
-		if !subnetInUse(a, c) {
-			return tapNet{
-				tap:    "kvl" + id,
-				prefix: "kvl" + id,
-				host:   net.IPv4(10, a, c, 1).To4(),
-				client: net.IPv4(10, a, c, 2).To4(),
-			}
-		}
+	n, err := hostnet.NewNetwork("")
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatal("no free 10.150-199.x.0/24 on this host")
-	return tapNet{}
-}
-
-func subnetInUse(a, c byte) bool {
-	addrs, _ := net.InterfaceAddrs()
-	for _, ad := range addrs {
-		if ipn, ok := ad.(*net.IPNet); ok {
-			if v4 := ipn.IP.To4(); v4 != nil && v4[0] == 10 && v4[1] == a && v4[2] == c {
-				return true
-			}
-		}
-	}
-	return false
+	t.Cleanup(func() { _ = n.Remove() })
+	return tapNet{n}
 }
 
 // config is a short closed-loop run over n's TAP device.
 func (n tapNet) config(bin string) Config {
 	c := Defaults()
 	c.Binary = bin
-	c.Port = TapPort(n.tap)
-	c.Prefix = n.prefix
-	c.SrcIP, c.DstIP = n.client, n.host
+	c.Port = dpdk.TapPort(n.Tap)
+	c.Prefix = n.Prefix
+	c.SrcIP, c.DstIP = n.GuestIP, n.HostIP
 	c.DstPort = serverPort
 	c.Keys, c.ValueSize = testKeys, testValueSize
 	c.Window = 8
@@ -105,7 +73,7 @@ func startOnTap(t *testing.T, ctx context.Context, n tapNet, c Config, far func(
 		t.Fatal(err)
 	}
 	t.Cleanup(g.Stop)
-	if err := ConfigureTap(ctx, n.tap, n.host.String()+"/24"); err != nil {
+	if err := hostnet.ConfigureTap(ctx, n.Tap, hostnet.CIDR(n.HostIP)); err != nil {
 		t.Fatal(err)
 	}
 	far()
@@ -187,7 +155,7 @@ func TestAgainstLinuxSingleThroughTap(t *testing.T) {
 	defer cancel()
 	n := newTapNet(t)
 	var s *tapServer
-	g := startOnTap(t, ctx, n, n.config(bin), func() { s = startTapServer(t, ctx, server, n.host) })
+	g := startOnTap(t, ctx, n, n.config(bin), func() { s = startTapServer(t, ctx, server, n.HostIP) })
 	r, err := g.Wait(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -212,7 +180,7 @@ func TestEchoCeilingOnRingLoopback(t *testing.T) {
 	bin := needDPDK(t)
 	c := RingCeiling(validConfig())
 	c.Binary = bin
-	c.Prefix = "kvl" + randomHex(4)
+	c.Prefix = process.OwnedName()
 	c.Window = 32
 	c.Duration, c.Warmup = 300*time.Millisecond, 0
 	r, err := Measure(context.Background(), c, nil)
@@ -231,7 +199,7 @@ func TestEchoCeilingOnRingLoopback(t *testing.T) {
 func TestKvloadRefusesContradictoryLoop(t *testing.T) {
 	bin := needDPDK(t)
 	c := validConfig()
-	c.Prefix = "kvl" + randomHex(4)
+	c.Prefix = process.OwnedName()
 	args := append(c.Args(), "--rate", "1000")
 	out, err := exec.Command(bin, args...).CombinedOutput()
 	os.RemoveAll("/var/run/dpdk/" + c.Prefix)
@@ -247,7 +215,7 @@ func TestMacswapCeilingOverVhostUser(t *testing.T) {
 	}
 	c := validConfig()
 	c.Binary = bin
-	c.Prefix = "kvl" + randomHex(4)
+	c.Prefix = process.OwnedName()
 	c.Window = 32
 	c.Duration, c.Warmup = 500*time.Millisecond, 100*time.Millisecond
 	c.LinkTimeout = 30 * time.Second

@@ -132,7 +132,7 @@ func TestValidationCatchesMisbehaviour(t *testing.T) {
 			c.Timeout = 300 * time.Millisecond
 			var s *spoiler
 			g := startOnTap(t, ctx, n, c, func() {
-				s = startSpoiler(t, net.JoinHostPort(n.host.String(), "11211"), up.Addr, every, tc.spoil)
+				s = startSpoiler(t, net.JoinHostPort(n.HostIP.String(), "11211"), up.Addr, every, tc.spoil)
 			})
 			r, err := g.Wait(ctx)
 			if err != nil {

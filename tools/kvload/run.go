@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
 	log "github.com/sirupsen/logrus"
 
+	"github.com/ukkv/ukkv/tools/dpdk"
 	"github.com/ukkv/ukkv/tools/process"
 )
 
@@ -79,11 +79,9 @@ func (g *Generator) Stop() {
 	g.removeRunFiles()
 }
 
-// removeRunFiles removes the runtime folder DPDK makes for the prefix,
-// even with --no-shconf.
+// removeRunFiles removes the files DPDK leaves for the prefix.
 func (g *Generator) removeRunFiles() {
-	dir := filepath.Join("/var/run/dpdk", g.cfg.Prefix)
-	if err := os.RemoveAll(dir); err != nil {
+	if err := dpdk.RemoveRunFiles(g.cfg.Prefix); err != nil {
 		log.Warnf("kvload: %v", err)
 	}
 }

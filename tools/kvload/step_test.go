@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ukkv/ukkv/tools/process"
 )
 
 func TestStepLine(t *testing.T) {
@@ -33,7 +35,7 @@ func TestStepsOnRingLoopback(t *testing.T) {
 	bin := needDPDK(t)
 	c := RingCeiling(validConfig())
 	c.Binary = bin
-	c.Prefix = "kvl" + randomHex(4)
+	c.Prefix = process.OwnedName()
 	c.Steps = true
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -76,7 +78,7 @@ func TestStepRefusedByKvload(t *testing.T) {
 	bin := needDPDK(t)
 	c := RingCeiling(validConfig())
 	c.Binary = bin
-	c.Prefix = "kvl" + randomHex(4)
+	c.Prefix = process.OwnedName()
 	c.Steps = true
 	g, err := Start(c, nil)
 	if err != nil {

@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/ukkv/ukkv/tools/boot"
 	"github.com/ukkv/ukkv/tools/dpdk"
+	"github.com/ukkv/ukkv/tools/hostnet"
 )
 
 // Vhost is kvload as a guest's vhost-user backend (a boot.Backend): it
@@ -21,7 +21,7 @@ type Vhost struct {
 // Start starts kvload on the run's socket, with the host address as its
 // own and the guest's addresses as the server's, and returns once the
 // socket exists.
-func (v *Vhost) Start(ctx context.Context, n *boot.Network) error {
+func (v *Vhost) Start(ctx context.Context, n *hostnet.Network) error {
 	c := v.Config
 	c.Port = dpdk.VhostPort(n.Socket)
 	c.Prefix = n.Prefix

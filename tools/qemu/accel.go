@@ -13,6 +13,8 @@ import (
 
 	log "github.com/sirupsen/logrus"
 	"golang.org/x/sys/unix"
+
+	"github.com/ukkv/ukkv/tools/process"
 )
 
 const (
@@ -86,9 +88,9 @@ func probe(ctx context.Context) (Verdict, error) {
 	if _, err := os.Stat("/dev/kvm"); err != nil {
 		return Verdict{Accel: TCG, Reason: "/dev/kvm is missing"}, nil
 	}
-	dir, err := os.MkdirTemp("", "ukkv-probe-")
+	dir, err := process.OwnedTempDir("accel-probe")
 	if err != nil {
-		return Verdict{}, fmt.Errorf("accelerator probe: %w", err)
+		return Verdict{}, err
 	}
 	defer os.RemoveAll(dir)
 	kernel := filepath.Join(dir, "floor.elf")

@@ -1,30 +1,44 @@
-package boot
+package hostnet
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ukkv/ukkv/tools/process"
 )
 
-func TestNetworksAreUnique(t *testing.T) {
+func TestNetworksAreUniqueAndOwned(t *testing.T) {
 	a, err := NewNetwork("")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer os.RemoveAll(a.Dir)
+	defer a.Remove()
 	b, err := NewNetwork("")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer os.RemoveAll(b.Dir)
+	defer b.Remove()
 	if a.Dir == b.Dir || a.Prefix == b.Prefix || a.Tap == b.Tap || a.Socket == b.Socket {
 		t.Errorf("two runs share names: %+v %+v", a, b)
 	}
 	if len(a.Tap) > 15 {
 		t.Errorf("TAP name %q longer than IFNAMSIZ-1", a.Tap)
 	}
+	for _, name := range []string{filepath.Base(a.Dir), a.Prefix, a.Tap} {
+		if pid, ok := process.Owner(name); !ok || pid != os.Getpid() {
+			t.Errorf("%s does not name this process as its owner", name)
+		}
+	}
 	if a.HostIP[3] != 1 || a.GuestIP[3] != 2 || !a.HostIP.Mask(a.GuestIP.DefaultMask()).Equal(a.GuestIP.Mask(a.GuestIP.DefaultMask())) {
 		t.Errorf("host %s guest %s", a.HostIP, a.GuestIP)
+	}
+	if err := a.Remove(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(a.Dir); !os.IsNotExist(err) {
+		t.Errorf("run folder %s left after Remove", a.Dir)
 	}
 }
 
@@ -37,7 +51,7 @@ func TestSubnetInUseOrBadIsRefused(t *testing.T) {
 	} {
 		n, err := NewNetwork(subnet)
 		if err == nil {
-			os.RemoveAll(n.Dir)
+			n.Remove()
 			t.Errorf("subnet %s accepted", subnet)
 			continue
 		}
@@ -49,7 +63,7 @@ func TestSubnetInUseOrBadIsRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer os.RemoveAll(n.Dir)
+	defer n.Remove()
 	if n.GuestCIDR() != "10.251.7.2/24" || n.HostIP.String() != "10.251.7.1" {
 		t.Errorf("subnet 10.251.7.0/24 gave guest %s host %s", n.GuestCIDR(), n.HostIP)
 	}

@@ -1,4 +1,4 @@
-package boot
+package dpdk
 
 import (
 	"context"
@@ -47,7 +47,7 @@ func TestAwaitVhostBackendAcceptsAFeaturesReply(t *testing.T) {
 		binary.LittleEndian.PutUint32(r[8:], 8)
 		return r
 	})
-	if err := awaitVhostBackend(context.Background(), socket, 5*time.Second); err != nil {
+	if err := AwaitVhostBackend(context.Background(), socket, 5*time.Second); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -58,7 +58,7 @@ func TestAwaitVhostBackendRefusesSilenceAndGarbage(t *testing.T) {
 		"garbage":   garbage,
 		"no socket": filepath.Join(t.TempDir(), "none.sock"),
 	} {
-		err := awaitVhostBackend(context.Background(), socket, 300*time.Millisecond)
+		err := AwaitVhostBackend(context.Background(), socket, 300*time.Millisecond)
 		if err == nil || !strings.Contains(err.Error(), "does not answer") {
 			t.Errorf("%s: %v", name, err)
 		}

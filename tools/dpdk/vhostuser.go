@@ -1,4 +1,4 @@
-package boot
+package dpdk
 
 import (
 	"context"
@@ -16,13 +16,13 @@ const (
 	vhostReply       = 0x4
 )
 
-// awaitVhostBackend returns once the backend at socket answers a
+// AwaitVhostBackend returns once the backend at socket answers a
 // vhost-user request. DPDK's vhost library adds its listening socket to
 // the poll set of its event thread without waking it, so a connection
 // waits until that thread's poll times out (up to a second): without
 // this wait, QEMU would spend that second in its start-up and the boot
 // times would count it.
-func awaitVhostBackend(ctx context.Context, socket string, timeout time.Duration) error {
+func AwaitVhostBackend(ctx context.Context, socket string, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
