@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ukkv/ukkv/tools/build"
 	"github.com/ukkv/ukkv/tools/internal/testenv"
 	"github.com/ukkv/ukkv/tools/memcaslap"
 	"github.com/ukkv/ukkv/tools/process"
@@ -265,6 +266,52 @@ func TestRunServesMemcaslap(t *testing.T) {
 			r.assertGone(t)
 		})
 	}
+}
+
+// TestRunKilledIsSweptByClean kills `ukkv run` with SIGKILL, so that
+// no teardown runs: QEMU and testpmd must die with it, and what stays
+// (its run folder, DPDK's runtime folder) must go with `ukkv clean`,
+// which every command that starts runs also does first.
+func TestRunKilledIsSweptByClean(t *testing.T) {
+	testenv.NeedGuestHost(t)
+	bin := ukkvBinary(t)
+	r := startRun(t, bin, bootableRow(t))
+	if pids := processesMentioning(r.dir); len(pids) < 2 {
+		t.Fatalf("want QEMU and testpmd running for %s, found %v", r.dir, pids)
+	}
+	if err := r.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = r.cmd.Wait()
+	deadline := time.Now().Add(30 * time.Second)
+	for len(processesMentioning(r.dir)) > 0 && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	for _, path := range []string{r.dir, "/var/run/dpdk/" + r.prefix} {
+		if _, err := os.Stat(path); err != nil {
+			t.Logf("%s did not outlive the kill (%v): nothing for clean to do there", path, err)
+		}
+	}
+	out, err := exec.Command(bin, "clean").CombinedOutput()
+	if err != nil {
+		t.Fatalf("ukkv clean: %v\n%s", err, out)
+	}
+	t.Logf("ukkv clean:\n%s", out)
+	r.assertGone(t)
+	if !strings.Contains(string(out), "removed "+r.dir) {
+		t.Errorf("ukkv clean does not say it removed %s", r.dir)
+	}
+}
+
+// bootableRow is raw-uknetdev when its image is built, else the Linux
+// guest linux-single, or skips when neither can boot.
+func bootableRow(t *testing.T) string {
+	t.Helper()
+	if _, err := build.ImagePath(testenv.Repo(t), "raw-uknetdev"); err == nil {
+		return "raw-uknetdev"
+	}
+	testenv.Binary(t, "kvstore-linux-single")
+	return "linux-single"
 }
 
 // killProgramOf kills the process of the run whose command line holds
