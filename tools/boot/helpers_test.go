@@ -18,7 +18,7 @@ import (
 func needHost(t *testing.T) {
 	t.Helper()
 	testenv.NeedGuestHost(t)
-	testenv.NeedCommands(t, map[string]string{"ip": "iproute2"})
+	testenv.NeedNetAdmin(t)
 }
 
 // imageOf returns a variant's image or skips naming what to build.

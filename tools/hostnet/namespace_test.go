@@ -10,13 +10,6 @@ import (
 	"github.com/ukkv/ukkv/tools/process"
 )
 
-// needIP skips unless namespaces and devices can be made here.
-func needIP(t *testing.T) {
-	t.Helper()
-	testenv.NeedRoot(t)
-	testenv.NeedCommands(t, map[string]string{"ip": "iproute2"})
-}
-
 // assertGone fails for each device or namespace that still exists.
 func assertGone(t *testing.T, links []string, namespaces []string) {
 	t.Helper()
@@ -33,7 +26,7 @@ func assertGone(t *testing.T, links []string, namespaces []string) {
 }
 
 func TestNamespaceReachesTheHostOverItsVethPair(t *testing.T) {
-	needIP(t)
+	testenv.NeedNetAdmin(t)
 	testenv.NeedCommands(t, map[string]string{"busybox": "busybox-static"})
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -64,7 +57,7 @@ func TestNamespaceReachesTheHostOverItsVethPair(t *testing.T) {
 }
 
 func TestNamespaceOnASubnetInUseIsRefused(t *testing.T) {
-	needIP(t)
+	testenv.NeedNetAdmin(t)
 	if _, err := NewNamespace(context.Background(), "127.0.0.0/24"); err == nil {
 		t.Error("a namespace on 127.0.0.0/24 was made")
 	}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/ukkv/ukkv/tools/internal/testenv"
 	"github.com/ukkv/ukkv/tools/process"
 )
 
@@ -14,7 +15,7 @@ import (
 // (a namespace, a TAP device, a run folder named for an ended process)
 // beside the same of this live process: Sweep takes the first only.
 func TestSweepRemovesStateOfGoneOwnersOnly(t *testing.T) {
-	needIP(t)
+	testenv.NeedNetAdmin(t)
 	cmd := exec.Command("true")
 	if err := cmd.Run(); err != nil {
 		t.Fatal(err)

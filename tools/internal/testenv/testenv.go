@@ -35,6 +35,14 @@ func NeedCommands(t testing.TB, programs map[string]string) {
 	}
 }
 
+// NeedNetAdmin skips unless the test may make network devices and
+// namespaces here: root and ip.
+func NeedNetAdmin(t testing.TB) {
+	t.Helper()
+	NeedRoot(t)
+	NeedCommands(t, map[string]string{"ip": "iproute2"})
+}
+
 // NeedGuestHost skips unless guests can boot here on testpmd: root,
 // QEMU and testpmd.
 func NeedGuestHost(t testing.TB) {
