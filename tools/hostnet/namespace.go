@@ -70,9 +70,16 @@ func (ns *Namespace) Command(ctx context.Context, name string, args ...string) *
 // the kernel frees a deleted namespace's devices later, in the
 // background, and the host's end would linger until then.
 func (ns *Namespace) Remove() error {
-	err := RemoveLink(ns.HostLink)
-	if namespaceExists(ns.Name) {
-		err = errors.Join(err, ipTeardown("netns", "del", ns.Name))
+	return errors.Join(RemoveLink(ns.HostLink), removeNamespace(ns.Name))
+}
+
+// removeNamespace deletes a namespace if it exists.
+func removeNamespace(name string) error {
+	if !namespaceExists(name) {
+		return nil
 	}
-	return err
+	if err := ipTeardown("netns", "del", name); err != nil && namespaceExists(name) {
+		return err
+	}
+	return nil
 }

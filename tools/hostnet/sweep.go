@@ -37,7 +37,7 @@ func Sweep() ([]string, error) {
 	namespaces, err := process.Orphans(netnsDir)
 	errs = append(errs, err)
 	for _, name := range namespaces {
-		if err := ipTeardown("netns", "del", name); err != nil {
+		if err := removeNamespace(name); err != nil {
 			errs = append(errs, err)
 			continue
 		}
