@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"os/exec"
 
 	"github.com/ukkv/ukkv/tools/process"
@@ -71,6 +72,14 @@ func (ns *Namespace) Command(ctx context.Context, name string, args ...string) *
 // background, and the host's end would linger until then.
 func (ns *Namespace) Remove() error {
 	return errors.Join(RemoveLink(ns.HostLink), removeNamespace(ns.Name))
+}
+
+// netnsDir is where `ip netns` keeps named namespaces.
+const netnsDir = "/var/run/netns"
+
+func namespaceExists(name string) bool {
+	_, err := os.Stat(netnsDir + "/" + name)
+	return err == nil
 }
 
 // removeNamespace deletes a namespace if it exists.

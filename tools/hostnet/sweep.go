@@ -7,14 +7,6 @@ import (
 	"github.com/ukkv/ukkv/tools/process"
 )
 
-// netnsDir is where `ip netns` keeps named namespaces.
-const netnsDir = "/var/run/netns"
-
-func namespaceExists(name string) bool {
-	_, err := os.Stat(netnsDir + "/" + name)
-	return err == nil
-}
-
 // Sweep removes what runs left behind whose owner process is gone
 // (killed with no teardown): network devices, namespaces and folders in
 // the temp folder (run folders and any other, see
