@@ -74,6 +74,7 @@ struct options {
 	double timeout;
 	double link_timeout;
 	int echo;
+	uint64_t requests;	/* measured run: this many, 0 for no limit */
 	int fill;
 	int steps;
 };
@@ -130,6 +131,8 @@ static void usage(const char *prog)
 		"  --rate R            open loop: R requests a second\n"
 		"  --window W          closed loop: W outstanding (1)\n"
 		"  --duration S        measured seconds (5)\n"
+		"  --requests N        end the measured run after N requests\n"
+		"                      (or --duration, whichever comes first)\n"
 		"  --warmup S          unmeasured seconds before (1)\n"
 		"  --timeout S         a request is lost after S seconds (0.5)\n"
 		"  --link-timeout S    wait for link, ARP, first reply (30)\n"
@@ -140,7 +143,8 @@ static void usage(const char *prog)
 		"                      measures the client's own ceiling\n"
 		"  --steps             after setup, read loads from standard input,\n"
 		"                      one a line ('rate R' or 'window W', then\n"
-		"                      optionally 'duration S', 'warmup S'); run\n"
+		"                      optionally 'duration S', 'warmup S',\n"
+		"                      'requests N'); run\n"
 		"                      and print each; end at end of input\n",
 		prog);
 }
@@ -187,6 +191,7 @@ enum {
 	OPT_DST_MAC, OPT_GET_RATIO, OPT_KEYS, OPT_VALUE_SIZE, OPT_DIST,
 	OPT_ZIPF_S, OPT_RATE, OPT_WINDOW, OPT_DURATION, OPT_WARMUP,
 	OPT_TIMEOUT, OPT_LINK_TIMEOUT, OPT_ECHO, OPT_FILL, OPT_STEPS,
+	OPT_REQUESTS,
 	OPT_HELP,
 };
 
@@ -210,6 +215,7 @@ static const struct option long_opts[] = {
 	{ "echo", no_argument, NULL, OPT_ECHO },
 	{ "fill", no_argument, NULL, OPT_FILL },
 	{ "steps", no_argument, NULL, OPT_STEPS },
+	{ "requests", required_argument, NULL, OPT_REQUESTS },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -287,6 +293,10 @@ static int parse_opt(struct options *o, int opt, const char *arg)
 		break;
 	case OPT_STEPS:
 		o->steps = 1;
+		break;
+	case OPT_REQUESTS:
+		rc = parse_u32(arg, 1, UINT32_MAX, &u);
+		o->requests = u;
 		break;
 	default:
 		return -1;
@@ -557,14 +567,24 @@ static unsigned int send_requests(struct kvload *k, unsigned int n,
 	return sent;
 }
 
+/* Requests the measured run may still send: it may have a limit. */
+static uint64_t left(const struct kvload *k)
+{
+	if (!k->t->measuring || !k->o.requests)
+		return UINT64_MAX;
+	return k->o.requests - k->t->meas.requests;
+}
+
 /* How many requests are due now, by the window or by the rate. */
 static unsigned int due(struct kvload *k, uint64_t now)
 {
 	uint64_t n;
 
-	if (k->o.window)
-		return k->t->outstanding < k->o.window ?
-		       k->o.window - k->t->outstanding : 0;
+	if (k->o.window) {
+		n = k->t->outstanding < k->o.window ?
+		    k->o.window - k->t->outstanding : 0;
+		return n < left(k) ? n : left(k);
+	}
 	if (now < k->next_send)
 		return 0;
 	/*
@@ -574,6 +594,8 @@ static unsigned int due(struct kvload *k, uint64_t now)
 	if (now - k->next_send > k->hz / CATCH_UP_DIV)
 		k->next_send = now;
 	n = (now - k->next_send) / k->interval + 1;
+	if (n > left(k))
+		n = left(k);
 	return n > BURST ? BURST : n;
 }
 
@@ -746,7 +768,7 @@ static double run_phase(struct kvload *k, double seconds, int measured)
 			last = k->t->meas;
 			next_report += k->hz;
 		}
-		if (quit || now >= end)
+		if (quit || now >= end || left(k) == 0)
 			break;
 		poll_rx(k, now);
 		track_expire(k->t, now);
@@ -871,18 +893,20 @@ static void run_load(struct kvload *k)
 }
 
 /*
- * Reads one load ("rate R" or "window W", optionally "duration S" and
- * "warmup S") into o, with the option parser's checks.
+ * Reads one load ("rate R" or "window W", optionally "duration S",
+ * "warmup S" and "requests N") into o, with the option parser's checks.
+ * A request limit holds for its own load only.
  */
 static int parse_step(struct options *o, char *line)
 {
 	static const int keys[] = { OPT_RATE, OPT_WINDOW, OPT_DURATION,
-				    OPT_WARMUP };
+				    OPT_WARMUP, OPT_REQUESTS };
 	char *save, *key, *val;
 	unsigned int i;
 
 	o->rate = 0;
 	o->window = 0;
+	o->requests = 0;
 	while ((key = strtok_r(line, " \t\r\n", &save))) {
 		line = NULL;
 		val = strtok_r(NULL, " \t\r\n", &save);
@@ -890,7 +914,7 @@ static int parse_step(struct options *o, char *line)
 			if (!strcmp(key, long_opts[keys[i] - OPT_SRC_IP].name))
 				break;
 		if (!val || i == RTE_DIM(keys)) {
-			fprintf(stderr, "kvload: step: '%s' is not one of rate, window, duration, warmup with a value\n",
+			fprintf(stderr, "kvload: step: '%s' is not one of rate, window, duration, warmup, requests with a value\n",
 				key);
 			return -1;
 		}

@@ -28,6 +28,13 @@ type Workload struct {
 	Duration, Warmup time.Duration
 }
 
+// ServerArgs are our KV server's options for the workload: the table
+// holds every key, preloaded as kvload expects them (kv_preload_value).
+func (w Workload) ServerArgs(port string) []string {
+	return []string{"--port", port, "--capacity", fmt.Sprint(max(2*w.Keys, 1024)),
+		"--preload", fmt.Sprint(w.Keys), "--value-size", fmt.Sprint(w.ValueSize)}
+}
+
 // Config is one run of kvload. Defaults gives every field a value.
 type Config struct {
 	Binary string

@@ -11,11 +11,13 @@ import (
 
 // Step is one load of a run in steps (Config.Steps): an open loop at
 // Rate requests a second, or Window requests outstanding, measured for
-// Duration after Warmup.
+// Duration after Warmup. Requests > 0 ends the measured run after that
+// many requests, if Duration has not ended it first.
 type Step struct {
 	Rate             float64
 	Window           int
 	Duration, Warmup time.Duration
+	Requests         int
 }
 
 // line is the step as kvload reads it on its standard input.
@@ -23,6 +25,9 @@ func (s Step) line() string {
 	load := "window " + strconv.Itoa(s.Window)
 	if s.Rate > 0 {
 		load = "rate " + formatFloat(s.Rate)
+	}
+	if s.Requests > 0 {
+		load += " requests " + strconv.Itoa(s.Requests)
 	}
 	return fmt.Sprintf("%s duration %s warmup %s\n", load, seconds(s.Duration), seconds(s.Warmup))
 }
@@ -33,6 +38,8 @@ func (s Step) validate() error {
 		return errors.New("kvload step: give a rate or a window")
 	case s.Duration <= 0 || s.Warmup < 0:
 		return fmt.Errorf("kvload step: duration %s, warm-up %s", s.Duration, s.Warmup)
+	case s.Requests < 0:
+		return fmt.Errorf("kvload step: %d requests", s.Requests)
 	}
 	return nil
 }

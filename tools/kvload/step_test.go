@@ -17,6 +17,7 @@ func TestStepLine(t *testing.T) {
 	}{
 		{Step{Rate: 2500.5, Duration: time.Second, Warmup: 250 * time.Millisecond}, "rate 2500.5 duration 1 warmup 0.25\n"},
 		{Step{Window: 16, Duration: 2 * time.Second}, "window 16 duration 2 warmup 0\n"},
+		{Step{Window: 32, Duration: time.Minute, Requests: 5000}, "window 32 requests 5000 duration 60 warmup 0\n"},
 	} {
 		if got := c.s.line(); got != c.want {
 			t.Errorf("%+v: %q, want %q", c.s, got, c.want)
@@ -65,6 +66,14 @@ func TestStepsOnRingLoopback(t *testing.T) {
 		if r.Replies == 0 || !r.Balanced() || r.Wrong+r.Malformed != 0 {
 			t.Errorf("step %d: %+v", i+1, r)
 		}
+	}
+	// a load with a request limit ends after them, well before its duration
+	r, err := g.Step(ctx, Step{Window: 8, Duration: time.Minute, Requests: 500})
+	if err != nil {
+		t.Fatalf("step with 500 requests: %v", err)
+	}
+	if r.Requests != 500 || r.Replies != 500 || r.DurationS > 30 {
+		t.Errorf("step with 500 requests: %d requests, %d replies in %gs", r.Requests, r.Replies, r.DurationS)
 	}
 	g.Stop()
 	if _, err := os.Stat("/var/run/dpdk/" + c.Prefix); !os.IsNotExist(err) {
