@@ -69,7 +69,7 @@ func (t *guestTarget) Open(ctx context.Context, w Workload, progress func(string
 	// options and gets every key set by kvload first
 	var server []string
 	if t.row.Preloads {
-		server = serverArgs(w, strconv.Itoa(guestPort))
+		server = w.ServerArgs(strconv.Itoa(guestPort))
 	} else {
 		lb.Config.Fill = true
 	}

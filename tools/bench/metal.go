@@ -39,7 +39,7 @@ func startMetal(ctx context.Context, repo, kvloadBin string, row *variant.Varian
 	spec := kvserver.Spec{
 		Name: row.Name, Path: bin,
 		Args: func(port string) []string {
-			_, args := process.Pinned(cpus, prog, row.Argv("", serverArgs(w, port)))
+			_, args := process.Pinned(cpus, prog, row.Argv("", w.ServerArgs(port)))
 			return args
 		},
 		ReadyLine: true,

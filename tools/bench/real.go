@@ -86,9 +86,3 @@ func measurement(r *kvload.Result) Measurement {
 	}
 }
 
-// serverArgs are our KV server's options for workload w: the table holds
-// every key, preloaded as kvload expects them.
-func serverArgs(w Workload, port string) []string {
-	return []string{"--port", port, "--capacity", fmt.Sprint(max(2*w.Keys, 1024)),
-		"--preload", fmt.Sprint(w.Keys), "--value-size", fmt.Sprint(w.ValueSize)}
-}
