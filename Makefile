@@ -20,6 +20,7 @@ all: $(BIN)/ukkv
 include apps/kvstore/kvstore.mk
 include apps/kvload/kvload.mk
 include apps/kvstore-go/kvstore-go.mk
+include apps/tbcount/tbcount.mk
 all: $(PROGRAMS)
 
 $(BIN):

@@ -54,6 +54,10 @@ type Options struct {
 	// load generator polling on another CPU then never shares its core
 	// with the guest. Empty leaves QEMU unpinned.
 	CPUs []int
+	// Plugin, if set, is a QEMU TCG plugin with its arguments
+	// (qemu.Machine.Plugin); QMPSocket, if set, where QEMU serves its
+	// machine protocol (qemu.DialQMP).
+	Plugin, QMPSocket string
 }
 
 // Guest is one running guest.
@@ -148,6 +152,7 @@ func (g *Guest) start(ctx context.Context, opts Options) error {
 		Kernel: opts.Image.Kernel, Initrd: opts.Image.Initrd,
 		Append:      opts.Image.Append(g.Net, opts.Server),
 		VhostSocket: g.Net.Socket, MAC: g.Net.MAC, LegacyIRQ: opts.Image.LegacyIRQ,
+		Plugin: opts.Plugin, QMPSocket: opts.QMPSocket,
 	}
 	g.Started = time.Now()
 	if g.qemu, err = qemu.Start(m, opts.CPUs, g.console); err != nil {

@@ -33,6 +33,12 @@ type Machine struct {
 	// LegacyIRQ gives the NIC legacy INTx instead of MSI-X: Linux guests
 	// hang in the virtio probe over vhost-user under TCG without it.
 	LegacyIRQ bool
+	// Plugin, if set, is a TCG plugin QEMU loads: its file, then its
+	// arguments, comma-separated (-plugin).
+	Plugin string
+	// QMPSocket, if set, is where QEMU serves its machine protocol
+	// (DialQMP), to pause and resume the guest.
+	QMPSocket string
 }
 
 // Binary finds qemu-system-x86_64 or says which package has it.
@@ -70,6 +76,12 @@ func (m Machine) Args() []string {
 	}
 	if m.Append != "" {
 		args = append(args, "-append", m.Append)
+	}
+	if m.Plugin != "" {
+		args = append(args, "-plugin", m.Plugin)
+	}
+	if m.QMPSocket != "" {
+		args = append(args, "-qmp", "unix:"+m.QMPSocket+",server=on,wait=off")
 	}
 	if m.VhostSocket != "" {
 		nic := "virtio-net-pci,netdev=n0,mac=" + m.MAC
