@@ -69,6 +69,7 @@ evaluate: deps all
 	$(BIN)/ukkv loopback
 	$(BIN)/ukkv compare
 	$(BIN)/ukkv bench
+	$(BIN)/ukkv profile
 
 clean:
 	rm -rf $(BIN)
