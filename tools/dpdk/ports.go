@@ -20,3 +20,13 @@ func TapPort(name string) string { return "net_tap0,iface=" + name }
 
 // RingPort is an in-process loopback: what is sent comes back.
 const RingPort = "net_ring0"
+
+// SecondVhostPort is a second vhost-user port of one program, serving
+// on socket.
+func SecondVhostPort(socket string) string {
+	return "net_vhost1,iface=" + socket + ",queues=1"
+}
+
+// AfPacketPort is an af_packet port on the kernel interface iface (one
+// end of a veth pair, say).
+func AfPacketPort(iface string) string { return "net_af_packet0,iface=" + iface }

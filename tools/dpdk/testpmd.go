@@ -49,6 +49,19 @@ func Switch(prefix, socket, tap string, out io.Writer) Testpmd {
 	}
 }
 
+// SwitchTo is testpmd as the switch of the paper's topology: io
+// forwarding between port 0, the guest's vhost-user port on socket, and
+// port 1, the client's side (outside, a --vdev such as SecondVhostPort
+// or AfPacketPort). Both lcores share cpu, the client's, so that the
+// guest keeps the other CPUs to itself.
+func SwitchTo(prefix, socket, outside string, cpu int, out io.Writer) Testpmd {
+	return Testpmd{
+		EAL: EAL{Prefix: prefix, Lcores: Lcores(cpu, cpu), MemoryMiB: memoryMiB,
+			Hugepages: hugepagesFree(memoryMiB), Vdevs: []string{VhostPort(socket), outside}},
+		Mode: "io", Serves: socket, Output: out,
+	}
+}
+
 // Macswap is testpmd as a responder that costs nothing: it sends every
 // frame back with its MAC addresses swapped, over a virtio_user port of
 // the vhost-user server on socket. Its lcores share a CPU other than

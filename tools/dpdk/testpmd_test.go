@@ -28,6 +28,24 @@ func TestSwitchArgs(t *testing.T) {
 	}
 }
 
+func TestSwitchToArgs(t *testing.T) {
+	for _, outside := range []string{SecondVhostPort("/r/client.sock"), AfPacketPort("ukkv12_0h")} {
+		tp := SwitchTo("ukkv12_2", "/r/vhost.sock", outside, 3, nil)
+		args := strings.Join(tp.Args(), " ")
+		for _, want := range []string{"--lcores 0@3,1@3", "--vdev net_vhost0,iface=/r/vhost.sock,queues=1 --vdev " + outside, "-- --forward-mode=io"} {
+			if !strings.Contains(args, want) {
+				t.Errorf("args lack %q:\n%s", want, args)
+			}
+		}
+		if tp.Serves != "/r/vhost.sock" {
+			t.Errorf("the switch serves %q", tp.Serves)
+		}
+	}
+	if got := SecondVhostPort("/s"); got != "net_vhost1,iface=/s,queues=1" {
+		t.Errorf("second vhost port %q", got)
+	}
+}
+
 func TestMacswapArgs(t *testing.T) {
 	tp := Macswap("ukkv12_1", "/r/vhost.sock", ClientCPU(), nil)
 	args := strings.Join(tp.Args(), " ")
