@@ -12,7 +12,7 @@ CHECKS   :=
 # Debian packages the build and the tests need (`make deps` installs them).
 DEB_PACKAGES := build-essential clang pkg-config git flex bison \
 	libncurses-dev wget unzip qemu-system-x86 dpdk dpdk-dev libdpdk-dev \
-	memcached libmemcached-tools iproute2 cpio busybox-static python3
+	memcached libmemcached-tools iproute2 ethtool cpio busybox-static python3
 
 .PHONY: all deps test check-go clean evaluate unikraft-images
 

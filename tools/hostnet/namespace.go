@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"strings"
 
 	"github.com/ukkv/ukkv/tools/process"
 )
@@ -58,6 +59,18 @@ func (ns *Namespace) create(ctx context.Context) error {
 		if err := ip(ctx, args...); err != nil {
 			return fmt.Errorf("namespace %s: %w", ns.Name, err)
 		}
+	}
+	return nil
+}
+
+// FullChecksums makes the host's end of the pair send every frame with
+// its IPv4 and UDP checksums filled in: by default the kernel leaves
+// them to an offload that a DPDK af_packet port at the other end never
+// performs, so its program would find them wrong.
+func (ns *Namespace) FullChecksums(ctx context.Context) error {
+	out, err := exec.CommandContext(ctx, "ethtool", "-K", ns.HostLink, "tx", "off").CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("ethtool -K %s tx off: %w: %s (ethtool is in the Debian package ethtool)", ns.HostLink, err, strings.TrimSpace(string(out)))
 	}
 	return nil
 }

@@ -3,6 +3,8 @@ package hostnet
 import (
 	"context"
 	"os"
+	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -53,6 +55,25 @@ func TestNamespaceReachesTheHostOverItsVethPair(t *testing.T) {
 	assertGone(t, []string{ns.HostLink}, []string{ns.Name})
 	if err := ns.Remove(); err != nil {
 		t.Errorf("a second Remove: %v", err)
+	}
+}
+
+func TestFullChecksumsSwitchesTheOffloadOff(t *testing.T) {
+	testenv.NeedNetAdmin(t)
+	testenv.NeedCommands(t, map[string]string{"ethtool": "ethtool"})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	ns, err := NewNamespace(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ns.Remove() })
+	if err := ns.FullChecksums(ctx); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.CommandContext(ctx, "ethtool", "-k", ns.HostLink).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "tx-checksumming: off") {
+		t.Errorf("ethtool -k %s: %v\n%s", ns.HostLink, err, out)
 	}
 }
 

@@ -62,6 +62,10 @@ type Config struct {
 	Echo bool
 	// Fill SETs every key once first, for a server with no preload.
 	Fill bool
+	// Netns, if set, is the network namespace kvload runs in (its port an
+	// af_packet on the namespace's end of a veth pair): a client host of
+	// its own.
+	Netns string
 	// Steps runs the loads given to Generator.Step one after the other,
 	// after one setup, instead of Workload's one load.
 	Steps bool

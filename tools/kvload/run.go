@@ -39,8 +39,13 @@ func Start(cfg Config, progress func(string)) (*Generator, error) {
 		// one result a step, taken by Step before the next is asked for
 		g.out.results = make(chan []byte, 1)
 	}
-	log.Debugf("%s %v", cfg.Binary, cfg.Args())
-	p, err := process.Start(cfg.Binary, cfg.Args(), process.Options{Output: g.out, KeepStdin: cfg.Steps})
+	bin, args := cfg.Binary, cfg.Args()
+	if cfg.Netns != "" {
+		// ip execs kvload once inside: its pid and group stay kvload's
+		bin, args = "ip", append([]string{"netns", "exec", cfg.Netns, cfg.Binary}, args...)
+	}
+	log.Debugf("%s %v", bin, args)
+	p, err := process.Start(bin, args, process.Options{Output: g.out, KeepStdin: cfg.Steps})
 	if err != nil {
 		return nil, err
 	}
