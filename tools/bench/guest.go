@@ -23,6 +23,21 @@ type Guests struct {
 	Repo, Cache  string
 	Accel        qemu.Accel
 	ReadyTimeout time.Duration
+	// Topology is Direct (kvload is the guest's backend; the default
+	// when empty) or Switch (testpmd between them).
+	Topology string
+	// ClientNetns puts kvload in a network namespace of its own, behind
+	// a veth pair: a second host. A guest row then always has the switch.
+	ClientNetns bool
+}
+
+// topology is the guests' topology: a client namespace needs the switch
+// (kvload cannot be the guest's vhost-user backend from there).
+func (gs *Guests) topology() string {
+	if gs.ClientNetns || gs.Topology == Switch {
+		return Switch
+	}
+	return Direct
 }
 
 // prepare finds or makes a guest row's image; a missing one skips it.
@@ -58,26 +73,38 @@ type guestTarget struct {
 	kvloadBin string
 }
 
-// Open boots the guest on the port of a kvload that runs in steps.
+// loadBackend is a guest's vhost-user backend with kvload in steps
+// behind it: kvload itself, or testpmd switching to it.
+type loadBackend interface {
+	boot.Backend
+	Step(ctx context.Context, s kvload.Step) (*kvload.Result, error)
+}
+
+// Open boots the guest on the port of a kvload that runs in steps,
+// directly or through testpmd.
 func (t *guestTarget) Open(ctx context.Context, w Workload, progress func(string)) (Session, error) {
-	lb := &kvload.Vhost{Config: loadConfig(t.kvloadBin, w, ""), Progress: progress}
-	lb.Config.DstPort = guestPort
-	lb.Config.Steps = true
+	c := loadConfig(t.kvloadBin, w, "")
+	c.DstPort = guestPort
+	c.Steps = true
 	// kvload waits for the link while the guest boots
-	lb.Config.LinkTimeout = t.gs.ReadyTimeout
+	c.LinkTimeout = t.gs.ReadyTimeout
 	// a server that cannot preload (memcached) starts with its own
 	// options and gets every key set by kvload first
 	var server []string
 	if t.row.Preloads {
 		server = w.ServerArgs(strconv.Itoa(guestPort))
 	} else {
-		lb.Config.Fill = true
+		c.Fill = true
+	}
+	var lb loadBackend = &kvload.Vhost{Config: c, Progress: progress}
+	if t.gs.topology() == Switch {
+		lb = &switchedLoad{cfg: c, netns: t.gs.ClientNetns, progress: progress}
 	}
 	g, err := boot.Start(ctx, boot.Options{
 		Image: t.img, Accel: t.gs.Accel, Backend: lb, Server: server, ReadyTimeout: t.gs.ReadyTimeout,
 		// never on kvload's polling CPU: there the two handed the core
 		// over at each kernel tick and a run fell to ~2,000 req/s
-		CPUs: dpdk.Beside(lb.Config.CPU),
+		CPUs: dpdk.Beside(c.CPU),
 	})
 	if err != nil {
 		return nil, err
@@ -88,14 +115,20 @@ func (t *guestTarget) Open(ctx context.Context, w Workload, progress func(string
 // Path says how kvload reaches the guest and where each runs.
 func (t *guestTarget) Path() string {
 	cpu := kvload.Defaults().CPU
-	return fmt.Sprintf("kvload on CPU %d as the vhost-user backend of the guest's NIC, no switch between them (direct); QEMU on CPU(s) %s",
-		cpu, cpuList(dpdk.Beside(cpu)))
+	qemu := cpuList(dpdk.Beside(cpu))
+	switch {
+	case t.gs.topology() == Direct:
+		return fmt.Sprintf("direct: kvload on CPU %d as the vhost-user backend of the guest's NIC, no switch between them; QEMU on CPU(s) %s", cpu, qemu)
+	case t.gs.ClientNetns:
+		return fmt.Sprintf("switch: kvload in a network namespace of its own, on af_packet at one end of a veth pair; testpmd forwards (io) between af_packet at the other end and the guest's vhost-user port; both poll on CPU %d; QEMU on CPU(s) %s", cpu, qemu)
+	}
+	return fmt.Sprintf("switch: kvload as a virtio_user port of testpmd, which forwards (io) to the guest's vhost-user port; both poll on CPU %d; QEMU on CPU(s) %s", cpu, qemu)
 }
 
 // guestSession is one guest and the kvload it is attached to.
 type guestSession struct {
 	guest *boot.Guest
-	load  *kvload.Vhost
+	load  loadBackend
 	name  string
 }
 

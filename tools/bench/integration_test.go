@@ -10,6 +10,7 @@ import (
 
 	"github.com/ukkv/ukkv/tools/boot"
 	"github.com/ukkv/ukkv/tools/build"
+	"github.com/ukkv/ukkv/tools/dpdk"
 	"github.com/ukkv/ukkv/tools/internal/testenv"
 	"github.com/ukkv/ukkv/tools/qemu"
 	"github.com/ukkv/ukkv/tools/variant"
@@ -87,7 +88,9 @@ func TestBenchMetalSingle(t *testing.T) {
 }
 
 // TestBenchUnikraftRow benchmarks the first Unikraft row whose image is
-// built, booted under QEMU with kvload as its vhost-user backend.
+// built, booted under QEMU with kvload as its vhost-user backend, then
+// with testpmd switching between them, kvload on a virtio_user port or
+// in a namespace of its own, and says which path it took.
 func TestBenchUnikraftRow(t *testing.T) {
 	repo := needBench(t)
 	if _, err := qemu.Binary(); err != nil {
@@ -103,9 +106,34 @@ func TestBenchUnikraftRow(t *testing.T) {
 	if row == nil {
 		t.Skip("no Unikraft image is built: run `ukkv sources fetch` (or `ukkv sources import`), then `ukkv build`")
 	}
-	guests := &Guests{Repo: repo, Cache: testenv.Cache(t), Accel: testenv.Accel(t), ReadyTimeout: boot.DefaultReadyTimeout}
-	out, _ := benchAndWrite(t, &Real{Repo: repo, Guests: guests}, []*variant.Variant{row}, 1, nil)
-	checkMeasured(t, out.Rows[0], 1)
+	for _, tc := range []struct {
+		name     string
+		topology string
+		netns    bool
+		path     string
+	}{
+		{"direct", Direct, false, "direct: kvload on CPU"},
+		{"switch", Switch, false, "switch: kvload as a virtio_user port"},
+		{"netns", Direct, true, "switch: kvload in a network namespace"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.topology == Switch || tc.netns {
+				if _, err := dpdk.Binary(); err != nil {
+					t.Skip(err)
+				}
+			}
+			if tc.netns {
+				testenv.NeedNetAdmin(t)
+			}
+			guests := &Guests{Repo: repo, Cache: testenv.Cache(t), Accel: testenv.Accel(t), ReadyTimeout: boot.DefaultReadyTimeout,
+				Topology: tc.topology, ClientNetns: tc.netns}
+			out, _ := benchAndWrite(t, &Real{Repo: repo, Guests: guests}, []*variant.Variant{row}, 1, nil)
+			checkMeasured(t, out.Rows[0], 1)
+			if !strings.HasPrefix(out.Rows[0].Path, tc.path) {
+				t.Errorf("path %q, want %q...", out.Rows[0].Path, tc.path)
+			}
+		})
+	}
 }
 
 // shortSweep rises in a few short steps from a load any server here

@@ -20,6 +20,9 @@ type Real struct {
 	// Guests boots guest rows; nil skips them for the reason NoGuests.
 	Guests   *Guests
 	NoGuests string
+	// ClientNetns reaches host rows from kvload in a network namespace
+	// of its own, over a veth pair, instead of over a TAP device.
+	ClientNetns bool
 }
 
 // kvloadBinary is bin/kvload, or a skip saying how to build it.
@@ -41,7 +44,7 @@ func (r *Real) Boot(ctx context.Context, row *variant.Variant, w Workload) (Targ
 		return nil, err
 	}
 	if !row.InGuest() {
-		return startMetal(ctx, r.Repo, bin, row, w)
+		return startMetal(ctx, r.Repo, bin, row, w, r.ClientNetns)
 	}
 	if r.Guests == nil {
 		return nil, Skipf("%s", r.NoGuests)

@@ -29,6 +29,7 @@ func init() {
 		singlePoint bool
 		closedSweep bool
 		lossPercent float64
+		client      bench.Client
 	)
 	w := bench.DefaultWorkload()
 	sw := bench.DefaultSweep()
@@ -73,8 +74,14 @@ offered load) and sweep-latency.svg (p99 against replies). Needs root.`,
 			if err := w.Validate(); err != nil {
 				return err
 			}
+			if client.Topology != bench.Direct && client.Topology != bench.Switch {
+				return fmt.Errorf("--topology %q: want %s or %s", client.Topology, bench.Direct, bench.Switch)
+			}
+			if client.Port != "" {
+				return fmt.Errorf("--client-port %s: this command drives its own kvload; with a second machine, run testpmd and kvload by hand as README's \"Two machines\" says", client.Port)
+			}
 			if singlePoint {
-				return runBench(cmd.Context(), rows, runs, w, nil, results)
+				return runBench(cmd.Context(), rows, runs, w, nil, client, results)
 			}
 			if cmd.Flags().Changed("rate") || cmd.Flags().Changed("window") {
 				return fmt.Errorf("--rate and --window set the load of --single-point; a sweep finds each row's own")
@@ -86,7 +93,7 @@ offered load) and sweep-latency.svg (p99 against replies). Needs root.`,
 			if err := sw.Validate(); err != nil {
 				return err
 			}
-			return runBench(cmd.Context(), rows, runs, w, &sw, results)
+			return runBench(cmd.Context(), rows, runs, w, &sw, client, results)
 		},
 	}
 	f := cmd.Flags()
@@ -109,13 +116,16 @@ offered load) and sweep-latency.svg (p99 against replies). Needs root.`,
 	f.DurationVar(&sw.Warmup, "step-warmup", sw.Warmup, "unmeasured load before each sweep step")
 	f.Float64Var(&lossPercent, "loss-bound", 100*sw.LossBound, "percent of requests a sustainable step may lose or get wrong")
 	f.Float64Var(&sw.P99Factor, "p99-bound", sw.P99Factor, "p99 bound of a sustainable step, times the row's light-load p50")
+	f.StringVar(&client.Topology, "topology", bench.Direct, "guest rows: "+bench.Direct+" (kvload is the guest's vhost-user backend) or "+bench.Switch+" (testpmd forwards between the guest and kvload, as in the paper)")
+	f.BoolVar(&client.Netns, "client-netns", false, "run kvload as a second host: in a network namespace of its own, on af_packet over a veth pair (guest rows then use the switch)")
+	f.StringVar(&client.Port, "client-port", "", "PCI address of a DPDK port toward a second machine (see README: not driven by this command)")
 	f.StringVar(&results, "results", "", "report folder (default: "+benchResultsDir+" in the repository)")
 	root.AddCommand(cmd)
 }
 
 // runBench measures the rows and writes the reports; rows that failed
 // make the command fail after the reports are written.
-func runBench(ctx context.Context, rows []*variant.Variant, runs int, w bench.Workload, sw *bench.Sweep, results string) error {
+func runBench(ctx context.Context, rows []*variant.Variant, runs int, w bench.Workload, sw *bench.Sweep, client bench.Client, results string) error {
 	repo, err := build.RepoRoot()
 	if err != nil {
 		return err
@@ -123,10 +133,10 @@ func runBench(ctx context.Context, rows []*variant.Variant, runs int, w bench.Wo
 	if results == "" {
 		results = filepath.Join(repo, benchResultsDir)
 	}
-	real := &bench.Real{Repo: repo}
+	real := &bench.Real{Repo: repo, ClientNetns: client.Netns}
 	accel := ""
 	if needsGuests(rows) {
-		if real.Guests, accel, err = guests(ctx, repo); err != nil {
+		if real.Guests, accel, err = guests(ctx, repo, client); err != nil {
 			real.NoGuests = err.Error()
 			log.Warnf("guest rows will be skipped: %v", err)
 		}
@@ -167,7 +177,7 @@ func needsGuests(rows []*variant.Variant) bool {
 
 // guests picks the accelerator by a probe boot and returns the guest
 // booter with the accelerator and why it was chosen.
-func guests(ctx context.Context, repo string) (*bench.Guests, string, error) {
+func guests(ctx context.Context, repo string, client bench.Client) (*bench.Guests, string, error) {
 	if _, err := qemu.Binary(); err != nil {
 		return nil, "", err
 	}
@@ -180,7 +190,8 @@ func guests(ctx context.Context, repo string) (*bench.Guests, string, error) {
 		return nil, "", err
 	}
 	v.Warn()
-	g := &bench.Guests{Repo: repo, Cache: cache, Accel: v.Accel, ReadyTimeout: boot.DefaultReadyTimeout}
+	g := &bench.Guests{Repo: repo, Cache: cache, Accel: v.Accel, ReadyTimeout: boot.DefaultReadyTimeout,
+		Topology: client.Topology, ClientNetns: client.Netns}
 	return g, fmt.Sprintf("%s (%s)", v.Accel, v.Reason), nil
 }
 
