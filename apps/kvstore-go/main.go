@@ -7,7 +7,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -27,25 +26,15 @@ const prog = "kvstore-go"
 func main() {
 	o, err := parseFlags(prog, os.Args[1:], os.Stdout, os.Stderr)
 	switch {
-	case errors.Is(err, flag.ErrHelp):
+	case errors.Is(err, errHelp):
 		os.Exit(0)
 	case err != nil:
 		os.Exit(2)
 	}
 	if err := serve(o, os.Stdout); err != nil {
 		log.Errorf("%s: %v", prog, err)
-		os.Exit(exitCode(err))
+		os.Exit(1)
 	}
-}
-
-// errPreload is a preload the table cannot hold, a bad flag (exit 2).
-var errPreload = errors.New("bad preload")
-
-func exitCode(err error) int {
-	if errors.Is(err, errPreload) {
-		return 2
-	}
-	return 1
 }
 
 // serve builds the table, binds the socket, prints the ready line and
@@ -57,8 +46,7 @@ func serve(o options, stdout io.Writer) error {
 		return err
 	}
 	if err := store.Preload(o.preload, o.valueSize); err != nil {
-		return fmt.Errorf("%w: cannot preload %d keys of %d bytes: the table holds %d items and a value at most %d bytes less its key",
-			errPreload, o.preload, o.valueSize, o.capacity, kv.ValueMax(0))
+		return fmt.Errorf("cannot preload %d keys of %d bytes into %d items", o.preload, o.valueSize, o.capacity)
 	}
 	// udp4: the guest stacks this runs on have no IPv6
 	conn, err := net.ListenUDP("udp4", net.UDPAddrFromAddrPort(netip.AddrPortFrom(o.addr, uint16(o.port))))
