@@ -40,7 +40,7 @@ func sourcesImportCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "import",
 		Short:   "Take the pinned sources from local git repositories or folders (offline)",
-		Example: "  ukkv sources import --unikraft ~/src/unikraft --lib-lwip ~/src/lib-lwip --lwip ~/src/fork-lwip",
+		Example: "  ukkv sources import --unikraft ~/src/unikraft --lib-lwip ~/src/lib-lwip --lwip ~/src/fork-lwip\n  ukkv sources import --app-elfloader ~/src/app-elfloader --lib-libelf ~/src/lib-libelf",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cache, err := sources.Open()

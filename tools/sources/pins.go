@@ -5,6 +5,8 @@ package sources
 // and later do not build with this lib-lwip. The commit says which history
 // a git repository must hold; the tree says which files a plain folder must
 // hold, so an exported copy can be checked without its history.
+// app-elfloader and lib-libelf are Optional: only the variants that run an
+// unmodified Linux binary need them.
 var Pinned = []Source{
 	{
 		Name:   "unikraft",
@@ -30,5 +32,22 @@ var Pinned = []Source{
 		// the build finds it in place instead when offline.
 		Archive:       "UNIKRAFT-2_1_x.zip",
 		ArchivePrefix: "fork-lwip-UNIKRAFT-2_1_x/",
+	},
+	{
+		Name:     "app-elfloader",
+		URL:      "https://github.com/unikraft/app-elfloader.git",
+		Ref:      "RELEASE-0.16.3",
+		Commit:   "681fdb6b3de892d6db5b4c7d2e96cbe3b7940cb7",
+		Tree:     "8ad5a2941b72e470a3e8d64e3eb75ef8d48a07a8",
+		Optional: true,
+	},
+	{
+		// Carries its elftoolchain code in-tree: nothing to download.
+		Name:     "lib-libelf",
+		URL:      "https://github.com/unikraft/lib-libelf.git",
+		Ref:      "RELEASE-0.16.0",
+		Commit:   "0f1476d5f7fbc1a8fb44776066ab13e7403cfcae",
+		Tree:     "5bf27496f24f77906a95b4cae2eac77637596321",
+		Optional: true,
 	},
 }

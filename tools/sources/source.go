@@ -17,6 +17,9 @@ type Source struct {
 	// under ArchivePrefix.
 	Archive       string
 	ArchivePrefix string
+	// Optional sources are needed only by some variants: the cache is
+	// usable without them, and a build that needs one checks for it.
+	Optional bool
 }
 
 // Revision names what a source is pinned to, for logs and manifests.

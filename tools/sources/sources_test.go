@@ -226,9 +226,44 @@ func TestPinsAreComplete(t *testing.T) {
 			t.Errorf("incomplete pin %+v", s)
 		}
 	}
-	for _, want := range []string{"unikraft", "lib-lwip", "lwip"} {
+	for _, want := range []string{"unikraft", "lib-lwip", "lwip", "app-elfloader", "lib-libelf"} {
 		if !names[want] {
 			t.Errorf("no pin for %s", want)
 		}
+	}
+}
+
+// An optional source may be missing from a usable cache; a build that
+// names it needs it, and the error names the import flag.
+func TestOptionalSourceIsNeededOnlyWhereNamed(t *testing.T) {
+	f := newFixture(t)
+	extra := f.v2
+	extra.Name, extra.Optional = "extra", true
+	c := cacheOf(t, f.v1, extra)
+	if err := c.Import(context.Background(), map[string]string{"src": f.repo}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Verify(context.Background()); err != nil {
+		t.Errorf("cache without its optional source: %v", err)
+	}
+	if st := c.Status(context.Background()); st[1].OK || !strings.Contains(st[1].Status, "optional") {
+		t.Errorf("status of the missing optional source: %+v", st[1])
+	}
+	only, err := c.Only([]string{"src", "extra"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = only.Verify(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "ukkv sources import --extra PATH") {
+		t.Errorf("a build needing the optional source: %v, want the import flag named", err)
+	}
+	if _, err := c.Only([]string{"nope"}); err == nil {
+		t.Error("Only accepted an unknown source")
+	}
+	if err := c.Import(context.Background(), map[string]string{"extra": f.repo}); err != nil {
+		t.Fatal(err)
+	}
+	if err := only.Verify(context.Background()); err != nil {
+		t.Errorf("after importing it: %v", err)
 	}
 }

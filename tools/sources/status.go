@@ -32,6 +32,9 @@ func (c *Cache) Status(ctx context.Context) []State {
 func (c *Cache) state(ctx context.Context, s Source) State {
 	st := State{Name: s.Name, Path: c.Path(s.Name), Revision: s.Revision(), Status: "missing"}
 	if _, err := os.Stat(st.Path); err != nil {
+		if s.Optional {
+			st.Status = "missing (optional: only the elfloader variants need it)"
+		}
 		return st
 	}
 	tree, err := headTree(ctx, st.Path)
@@ -55,19 +58,48 @@ func (c *Cache) archiveState(s Source) State {
 }
 
 // Verify returns nil when every source and archive is present at its
-// pinned revision, else an error saying what is wrong and how to mend it.
+// pinned revision, an optional source at least not broken, else an error
+// saying what is wrong and how to mend it.
 func (c *Cache) Verify(ctx context.Context) error {
-	var bad []string
+	var bad, flags []string
 	for _, st := range c.Status(ctx) {
-		if !st.OK {
-			bad = append(bad, fmt.Sprintf("%s %s (%s)", st.Name, st.Status, st.Path))
+		if st.OK || c.optionalAndMissing(st) {
+			continue
+		}
+		bad = append(bad, fmt.Sprintf("%s %s (%s)", st.Name, st.Status, st.Path))
+		if _, err := c.Lookup(st.Name); err == nil {
+			flags = append(flags, "--"+st.Name+" PATH")
 		}
 	}
 	if len(bad) == 0 {
 		return nil
 	}
 	return errors.New("Unikraft sources not ready: " + strings.Join(bad, "; ") +
-		"; run `ukkv sources fetch` (online) or `ukkv sources import` (offline)")
+		"; run `ukkv sources fetch` (online) or `" + strings.Join(append([]string{"ukkv sources import"}, flags...), " ") + "` (offline)")
+}
+
+func (c *Cache) optionalAndMissing(st State) bool {
+	s, err := c.Lookup(st.Name)
+	if err != nil || !s.Optional {
+		return false
+	}
+	_, err = os.Stat(st.Path)
+	return os.IsNotExist(err)
+}
+
+// Only is the cache restricted to the named sources, each then required:
+// what one build needs, verified and recorded on its own.
+func (c *Cache) Only(names []string) (*Cache, error) {
+	sub := &Cache{Dir: c.Dir}
+	for _, name := range names {
+		s, err := c.Lookup(name)
+		if err != nil {
+			return nil, err
+		}
+		s.Optional = false
+		sub.Sources = append(sub.Sources, s)
+	}
+	return sub, nil
 }
 
 // Revisions maps each source name to its pinned revision, as recorded in
