@@ -43,6 +43,13 @@ $(KV_SOCKET_BINS): $(BIN)/kvstore-linux-%: $(KV_LINUX)/%.c $(KV_LINUX_DEPS) | $(
 
 PROGRAMS += $(KV_SOCKET_BINS)
 
+# The single front end as a static PIE, otherwise unmodified: the binary
+# Unikraft's app-elfloader loads (it refuses executables that are not PIE).
+$(BIN)/kvstore-linux-single-pie: $(KV_LINUX)/single.c $(KV_LINUX_DEPS) | $(BIN)
+	$(CC) $(filter-out -static,$(KV_LINUX_CFLAGS)) -static-pie -fPIE -o $@ $< $(KV_LINUX_COMMON)
+
+PROGRAMS += $(BIN)/kvstore-linux-single-pie
+
 # The DPDK front end, where Debian's libdpdk is installed (make deps).
 # Static too, with the PMDs it is run on: virtio (in a guest) and tap (on
 # a host). pkg-config's own static line would pull every driver and the

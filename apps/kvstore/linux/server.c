@@ -60,10 +60,14 @@ static int bind_socket(struct kvl_server *srv)
 	const uint8_t *b = (const uint8_t *)&o->addr;
 	int fd;
 
+	/* A stack without receive timeouts (lwIP as Unikraft builds it, where
+	 * app-elfloader runs this binary) still serves: a stop then waits for
+	 * the signal's EINTR alone. */
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
 	    getsockname(fd, (struct sockaddr *)&sa, &salen) ||
-	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv))) {
+	    (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) &&
+	     errno != ENOPROTOOPT)) {
 		fprintf(stderr, "%s: cannot bind udp %u.%u.%u.%u:%" PRIu32
 			": %s\n", srv->fe.prog, b[0], b[1], b[2], b[3],
 			o->port, strerror(errno));
