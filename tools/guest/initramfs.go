@@ -193,9 +193,6 @@ func addHostFile(a *archive, from, to string) error {
 // writeGzipAtomic writes the archive through a temporary file, so that a
 // failed write leaves the previous initramfs, or none.
 func writeGzipAtomic(path string, a *archive) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("initramfs: %w", err)
-	}
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
 	if err := a.writeTo(zw); err != nil {
@@ -204,8 +201,17 @@ func writeGzipAtomic(path string, a *archive) error {
 	if err := zw.Close(); err != nil {
 		return fmt.Errorf("initramfs: %w", err)
 	}
+	return writeAtomic(path, buf.Bytes())
+}
+
+// writeAtomic writes data through a temporary file, so that a failed
+// write leaves the previous file, or none.
+func writeAtomic(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("initramfs: %w", err)
+	}
 	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, buf.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
 		return fmt.Errorf("initramfs: %w", err)
 	}
 	if err := os.Rename(tmp, path); err != nil {
