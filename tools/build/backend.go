@@ -24,11 +24,14 @@ type Backend interface {
 // Job is one variant's build, as a backend sees it.
 type Job struct {
 	Kraftfile *kraftfile.Kraftfile
-	AppDir    string // the rendered app folder
-	Dir       string // the build folder
-	Cache     *sources.Cache
-	Jobs      int // parallel compiler jobs
-	Log       io.Writer
+	AppDir    string // the rendered app folder, or the App source's
+	// App is the pinned source the app is taken from (app-elfloader),
+	// "" for an app rendered from the registry.
+	App   string
+	Dir   string // the build folder
+	Cache *sources.Cache
+	Jobs  int // parallel compiler jobs
+	Log   io.Writer
 }
 
 // Image is where the backend leaves the image: Unikraft names it

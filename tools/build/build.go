@@ -105,6 +105,11 @@ func buildIfStale(ctx context.Context, opts Options, v *variant.Variant) (m *Man
 	if v.Kind != variant.Unikraft {
 		return nil, false, false, fmt.Errorf("variant %s is %s, not a Unikraft variant", v.Name, v.Kind)
 	}
+	cache, err := SourcesOf(ctx, opts.Cache, v)
+	if err != nil {
+		return nil, false, false, err
+	}
+	opts.Cache = cache
 	appDir := render.AppDir(opts.RepoRoot, v.Name)
 	kf, err := kraftfile.Load(filepath.Join(appDir, "Kraftfile"))
 	if err != nil {
@@ -134,12 +139,44 @@ func buildIfStale(ctx context.Context, opts Options, v *variant.Variant) (m *Man
 		cold = true
 	}
 	job := &Job{Kraftfile: kf, AppDir: appDir, Dir: dir, Cache: opts.Cache, Jobs: opts.Jobs}
+	if v.App != "" {
+		job.App, job.AppDir = v.App, cache.Path(v.App)
+	}
 	if m, err = runJob(ctx, opts, job, v.Name); err != nil {
 		return nil, false, cold, err
 	}
 	m.KConfigDigest = digestString(defconfig)
 	m.InputsDigest = inputs
 	return m, true, cold, m.write(opts.RepoRoot)
+}
+
+// SourcesOf is the part of the cache a build of v needs, or an error
+// naming what is missing and how to get it.
+func SourcesOf(ctx context.Context, c *sources.Cache, v *variant.Variant) (*sources.Cache, error) {
+	sub, err := c.Only(sourceNames(c, v))
+	if err == nil {
+		err = sub.Verify(ctx)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("variant %s: %w", v.Name, err)
+	}
+	return sub, nil
+}
+
+// sourceNames are the sources a build of v needs: every required one, and
+// the optional ones it names as its app or as a library.
+func sourceNames(c *sources.Cache, v *variant.Variant) []string {
+	named := map[string]bool{v.App: true}
+	for _, lib := range v.Libraries {
+		named[render.LibrarySource(lib.Name)] = true
+	}
+	var names []string
+	for _, s := range c.Sources {
+		if !s.Optional || named[s.Name] {
+			names = append(names, s.Name)
+		}
+	}
+	return names
 }
 
 // runJob runs the backend with its output in build.log and describes the

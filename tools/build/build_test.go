@@ -233,6 +233,36 @@ func TestMissingSourcesAreNamed(t *testing.T) {
 	}
 }
 
+// A build takes the optional sources only when its variant names them.
+func TestSourceNamesAddOptionalOnesWhereNamed(t *testing.T) {
+	cache := &sources.Cache{Sources: sources.Pinned}
+	for name, want := range map[string]string{
+		"lwip-socket":  "unikraft lib-lwip lwip",
+		"raw-uknetdev": "unikraft lib-lwip lwip",
+		"go-elfloader": "unikraft lib-lwip lwip app-elfloader lib-libelf",
+	} {
+		v, err := variant.Lookup(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(sourceNames(cache, v), " "); got != want {
+			t.Errorf("%s needs %s, want %s", name, got, want)
+		}
+	}
+}
+
+// kraft is not trusted with an app that is a cached source: it would
+// write into the cache. The refusal says which backend to use.
+func TestKraftBackendRefusesAnElfloaderApp(t *testing.T) {
+	standInKraft(t)
+	b, _ := NewBackend("kraft")
+	opts := Options{RepoRoot: newRoot(t), Cache: emptyCache(t), Backend: b, Progress: &bytes.Buffer{}}
+	_, err := Run(context.Background(), opts, lookup(t, "elfloader-single"))
+	if err == nil || !strings.Contains(err.Error(), "--backend make") || !strings.Contains(err.Error(), "app-elfloader") {
+		t.Errorf("kraft build of an elfloader variant: %v", err)
+	}
+}
+
 func TestRepoRootFindsTheModule(t *testing.T) {
 	abs, _ := filepath.Abs(repoRoot)
 	got, err := RepoRoot()

@@ -19,6 +19,11 @@ type kraftBackend struct{}
 func (kraftBackend) Name() string { return "kraft" }
 
 func (kraftBackend) Build(ctx context.Context, j *Job) error {
+	// kraft builds in, and writes into, the app folder: here that would be
+	// the shared source cache, and this path has not been proven.
+	if j.App != "" {
+		return fmt.Errorf("the kraft backend cannot build %s, whose app is the pinned %s rather than a rendered folder: build it with --backend make", j.Kraftfile.Name, j.App)
+	}
 	kfPath := filepath.Join(j.Dir, "Kraftfile")
 	if err := writeCachedKraftfile(j, kfPath); err != nil {
 		return err

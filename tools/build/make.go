@@ -51,7 +51,9 @@ func (makeBackend) Build(ctx context.Context, j *Job) error {
 }
 
 // makeArgs points Unikraft's make at the cached core and libraries, and
-// keeps all it writes, .config included (C), in the build folder.
+// keeps all it writes, .config included (C), in the build folder. The
+// image is named after the Kraftfile (N), not the app folder, which for
+// app-elfloader is the cached source.
 func makeArgs(j *Job) ([]string, error) {
 	var libs []string
 	for _, name := range j.Kraftfile.LibraryNames() {
@@ -67,5 +69,6 @@ func makeArgs(j *Job) ([]string, error) {
 		"L=" + strings.Join(libs, ":"),
 		"O=" + j.Dir,
 		"C=" + filepath.Join(j.Dir, ".config"),
+		"N=" + j.Kraftfile.Name,
 	}, nil
 }

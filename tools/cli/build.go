@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -43,6 +44,9 @@ to the repository). A build of all variants also writes results/build/, unless
 			if err != nil {
 				return err
 			}
+			if len(args) == 0 || args[0] == "all" {
+				vs = withSources(cmd.Context(), cache, vs)
+			}
 			start := time.Now()
 			results, err := build.Run(cmd.Context(), build.Options{
 				RepoRoot: repo, Cache: cache, Backend: b,
@@ -74,4 +78,18 @@ to the repository). A build of all variants also writes results/build/, unless
 	cmd.Flags().IntVar(&jobs, "jobs", 0, "compiler jobs per build (default: core count)")
 	cmd.Flags().BoolVar(&noResults, "no-results", false, "do not write results/build/")
 	root.AddCommand(cmd)
+}
+
+// withSources leaves out, with a warning, the variants whose optional
+// sources are not in the cache: "all" then builds what it can.
+func withSources(ctx context.Context, cache *sources.Cache, vs []*variant.Variant) []*variant.Variant {
+	var ready []*variant.Variant
+	for _, v := range vs {
+		if _, err := build.SourcesOf(ctx, cache, v); err != nil && v.Elfloader() {
+			log.Warnf("skipping %v", err)
+			continue
+		}
+		ready = append(ready, v)
+	}
+	return ready
 }

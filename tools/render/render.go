@@ -30,6 +30,8 @@ func AppDir(repoRoot, name string) string { return filepath.Join(repoRoot, Root,
 var toRepoRoot = path.Join("..", "..")
 
 // Files renders the app folder of a Unikraft variant: file name to content.
+// A variant whose app is a pinned source (app-elfloader) gets only its
+// Kraftfile: that source brings its own Makefile.uk and Config.uk.
 func Files(v *variant.Variant) (map[string][]byte, error) {
 	if v.Kind != variant.Unikraft {
 		return nil, fmt.Errorf("variant %s is %s, not a Unikraft variant", v.Name, v.Kind)
@@ -42,11 +44,12 @@ func Files(v *variant.Variant) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string][]byte{
-		"Kraftfile":   append([]byte(header), data...),
-		"Makefile.uk": makefileUK(v),
-		"Config.uk":   configUK(v),
-	}, nil
+	files := map[string][]byte{"Kraftfile": append([]byte(header), data...)}
+	if v.App == "" {
+		files["Makefile.uk"] = makefileUK(v)
+		files["Config.uk"] = configUK(v)
+	}
+	return files, nil
 }
 
 // Kraftfile is the variant as kraft reads it: pinned core and libraries,

@@ -163,3 +163,26 @@ func TestWriteReplacesFilesWhole(t *testing.T) {
 		t.Errorf("app folder holds %d entries, want the 3 rendered files (no temporaries)", len(entries))
 	}
 }
+
+// An app taken from a pinned source brings its own Makefile.uk and
+// Config.uk: only the Kraftfile, with libelf and lwIP, is rendered.
+func TestElfloaderAppRendersOnlyItsKraftfile(t *testing.T) {
+	v, err := variant.Lookup("go-elfloader")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := Files(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 1 || files["Kraftfile"] == nil {
+		t.Errorf("rendered %d files, want the Kraftfile alone", len(files))
+	}
+	kf, err := Kraftfile(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := kf.LibraryNames(); !reflect.DeepEqual(got, []string{"libelf", "lwip"}) {
+		t.Errorf("libraries %v, want libelf then lwip", got)
+	}
+}

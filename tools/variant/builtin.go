@@ -70,6 +70,8 @@ func withKConfig(base, extra map[string]string) map[string]string {
 const (
 	rawSizeBudget  = 256 << 10
 	lwipSizeBudget = 512 << 10
+	// the loader's kernel alone, without the program it loads
+	elfloaderSizeBudget = 1 << 20
 )
 
 // The guest's server port, fixed for memcached, which prints no ready
@@ -113,6 +115,31 @@ func init() {
 		SizeBudget:  lwipSizeBudget,
 		Preloads:    true,
 		PaperMode:   "lwip",
+	})
+	register(&Variant{
+		Name:        "go-elfloader",
+		Kind:        Unikraft,
+		Description: "bin/kvstore-go, the Go server built as a static PIE, unmodified on app-elfloader (binary compatibility)",
+		App:         "app-elfloader",
+		KConfig:     elfloaderKConfig(),
+		Libraries:   elfloaderLibraries(),
+		SizeBudget:  elfloaderSizeBudget,
+		Program:     "kvstore-go-pie",
+		// Unikraft 0.16.3's signals are stubs: Go's preemption signal
+		// would never arrive.
+		Env:      []string{"GODEBUG=asyncpreemptoff=1"},
+		Preloads: true,
+	})
+	register(&Variant{
+		Name:        "elfloader-single",
+		Kind:        Unikraft,
+		Description: "bin/kvstore-linux-single built as a static PIE, unmodified on app-elfloader (binary compatibility)",
+		App:         "app-elfloader",
+		KConfig:     elfloaderKConfig(),
+		Libraries:   elfloaderLibraries(),
+		SizeBudget:  elfloaderSizeBudget,
+		Program:     "kvstore-linux-single-pie",
+		Preloads:    true,
 	})
 	register(&Variant{
 		Name:        "linux-single",
@@ -181,4 +208,60 @@ func init() {
 		Preloads:    true,
 		PaperMode:   "batch",
 	})
+}
+
+// elfloaderKConfig is app-elfloader on 0.16.3 as it ran a static-pie C
+// and Go UDP server under TCG: the syscall shim and the POSIX libraries a
+// Linux binary calls (Go's runtime needs clone, futex, poll, eventfd,
+// mmap and signals), paging for its mappings, and the initrd extracted
+// into a ramfs root (0.16.3's AUTOMOUNT_CI; its older names are gone).
+func elfloaderKConfig() map[string]string {
+	return withKConfig(unikraftKConfig, map[string]string{
+		"CONFIG_PAGING":                         "y",
+		"CONFIG_LIBUKVMEM":                      "y",
+		"CONFIG_LIBUKBOOT_MAINTHREAD":           "y",
+		"CONFIG_APPELFLOADER_VFSEXEC":           "y",
+		"CONFIG_APPELFLOADER_VFSEXEC_EXECBIT":   "n",
+		"CONFIG_APPELFLOADER_CUSTOMAPPNAME":     "y",
+		"CONFIG_APPELFLOADER_ARCH_PRCTL":        "y",
+		"CONFIG_APPELFLOADER_BRK":               "y",
+		"CONFIG_LIBSYSCALL_SHIM":                "y",
+		"CONFIG_LIBSYSCALL_SHIM_HANDLER":        "y",
+		"CONFIG_LIBSYSCALL_SHIM_HANDLER_ULTLS":  "y",
+		"CONFIG_LIBPOSIX_PROCESS":               "y",
+		"CONFIG_LIBPOSIX_PROCESS_PIDS":          "y",
+		"CONFIG_LIBPOSIX_PROCESS_CLONE":         "y",
+		"CONFIG_LIBPOSIX_PROCESS_MAX_PID":       "1024",
+		"CONFIG_LIBPOSIX_FUTEX":                 "y",
+		"CONFIG_LIBPOSIX_POLL":                  "y",
+		"CONFIG_LIBPOSIX_EVENTFD":               "y",
+		"CONFIG_LIBPOSIX_PIPE":                  "y",
+		"CONFIG_LIBPOSIX_MMAP":                  "y",
+		"CONFIG_LIBPOSIX_SOCKET":                "y",
+		"CONFIG_LIBPOSIX_TIME":                  "y",
+		"CONFIG_LIBPOSIX_SYSINFO":               "y",
+		"CONFIG_LIBPOSIX_USER":                  "y",
+		"CONFIG_LIBPOSIX_ENVIRON":               "y",
+		"CONFIG_LIBPOSIX_ENVIRON_LIBPARAM":      "y",
+		"CONFIG_LIBUKSIGNAL":                    "y",
+		"CONFIG_LIBVFSCORE":                     "y",
+		"CONFIG_LIBRAMFS":                       "y",
+		"CONFIG_LIBUKCPIO":                      "y",
+		"CONFIG_LIBVFSCORE_AUTOMOUNT_CI":        "y",
+		"CONFIG_LIBVFSCORE_AUTOMOUNT_CI_INITRD": "y",
+		"CONFIG_LIBDEVFS":                       "y",
+		"CONFIG_LIBDEVFS_AUTOMOUNT":             "y",
+		"CONFIG_LIBDEVFS_DEV_NULL":              "y",
+		"CONFIG_LIBDEVFS_DEV_ZERO":              "y",
+		"CONFIG_LIBDEVFS_DEV_STDOUT":            "y",
+	})
+}
+
+// elfloaderLibraries are libelf, which the loader parses the binary
+// with, and lwIP for its sockets; make links them in this (sorted) order.
+func elfloaderLibraries() []Library {
+	lwip := lwipUDP()
+	lwip.KConfig["CONFIG_LWIP_IPV4"] = "y"
+	lwip.KConfig["CONFIG_LWIP_AUTOIFACE"] = "y"
+	return []Library{{Name: "libelf", KConfig: map[string]string{"CONFIG_LIBELF": "y"}}, lwip}
 }

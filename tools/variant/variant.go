@@ -51,12 +51,18 @@ type Variant struct {
 	Libraries []Library
 	// SizeBudget is the image size, in bytes, a Unikraft row should stay under.
 	SizeBudget int64
+	// App, when set, is the pinned source whose folder is the Unikraft
+	// app (app-elfloader), in place of one rendered from Sources.
+	App string
 
-	// Program is the server a Linux-guest or host row runs: a program
-	// of bin/ built by `make`, or, when Package is set, a program of that
-	// Debian package found on PATH.
+	// Program is the server a Linux-guest or host row runs, or the
+	// binary an elfloader row loads: a program of bin/ built by `make`,
+	// or, when Package is set, a program of that Debian package found on
+	// PATH.
 	Program string
 	Package string
+	// Env is the environment (NAME=VALUE) of an elfloader row's program.
+	Env []string
 	// Args come before the run's server arguments on the program's
 	// command line (EAL options, memcached's own).
 	Args []string
@@ -153,6 +159,10 @@ func Names(vs []*Variant) []string {
 	}
 	return names
 }
+
+// Elfloader says whether v is a Unikraft image that loads an unmodified
+// Linux binary rather than linking the server.
+func (v *Variant) Elfloader() bool { return v.Kind == Unikraft && v.App != "" }
 
 // Lookup finds a row by name; an unknown name lists the valid ones.
 func Lookup(name string) (*Variant, error) {

@@ -10,7 +10,7 @@ func TestSelectNoNameIsEveryRowInReportOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "raw-uknetdev,batched,lwip-socket,linux-single,linux-batch,go-linux,linux-dpdk,memcached,metal-single,metal-batch"
+	want := "raw-uknetdev,batched,lwip-socket,go-elfloader,elfloader-single,linux-single,linux-batch,go-linux,linux-dpdk,memcached,metal-single,metal-batch"
 	if strings.Join(Names(got), ",") != want {
 		t.Errorf("rows %v, want %s", Names(got), want)
 	}
@@ -49,8 +49,9 @@ func TestSelectRefusesARowOfAnotherKind(t *testing.T) {
 }
 
 // TestEveryRowSaysHowItIsBuiltAndStarted walks the registry: names are
-// unique, a Unikraft row has sources and a size budget, any other row a
-// program, and a server that is not ours announces its port through init.
+// unique, a Unikraft row has sources (or, loading a program, an app) and
+// a size budget, any other row a program, and a server that is not ours
+// announces its port through init.
 func TestEveryRowSaysHowItIsBuiltAndStarted(t *testing.T) {
 	seen := map[string]bool{}
 	for _, v := range All() {
@@ -60,7 +61,7 @@ func TestEveryRowSaysHowItIsBuiltAndStarted(t *testing.T) {
 		seen[v.Name] = true
 		switch v.Kind {
 		case Unikraft:
-			if len(v.Sources) == 0 || v.SizeBudget <= 0 || v.Program != "" {
+			if (len(v.Sources) == 0) == (v.App == "") || (v.Program != "") != (v.App != "") || v.SizeBudget <= 0 {
 				t.Errorf("Unikraft row %s: sources %v, size budget %d, program %q", v.Name, v.Sources, v.SizeBudget, v.Program)
 			}
 		case LinuxGuest, Host:

@@ -13,6 +13,7 @@ import (
 	"github.com/ukkv/ukkv/tools/build"
 	"github.com/ukkv/ukkv/tools/qemu"
 	"github.com/ukkv/ukkv/tools/sources"
+	"github.com/ukkv/ukkv/tools/variant"
 )
 
 // NeedRoot skips unless the test runs as root, which DPDK, TAP devices
@@ -79,6 +80,19 @@ func Cache(t testing.TB) string {
 		t.Fatal(err)
 	}
 	return cache
+}
+
+// NeedSources skips unless the source cache holds what a build of v
+// needs; the message names the import command of what is missing.
+func NeedSources(t testing.TB, v *variant.Variant) {
+	t.Helper()
+	cache, err := sources.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := build.SourcesOf(context.Background(), cache, v); err != nil {
+		t.Skip(err)
+	}
 }
 
 // Accel is the accelerator this machine runs guests on.
