@@ -18,11 +18,15 @@ func TestEveryGuestRowHasACommandLine(t *testing.T) {
 	server := []string{"--port", "11311"}
 	for _, v := range variant.Guests() {
 		t.Run(v.Name, func(t *testing.T) {
-			line := commandLine(v, v.Program)(n, server)
-			want := []string{" -- " + strings.Join(v.Argv("10.9.8.2", server), " ")}
+			program, argv := v.Program, strings.Join(v.Argv("10.9.8.2", server), " ")
+			if v.Elfloader() {
+				program, argv = elfloaderProgram, elfloaderProgram+" "+argv
+			}
+			line := commandLine(v, program)(n, server)
+			want := []string{" -- " + argv}
 			switch v.Kind {
 			case variant.Unikraft:
-				want = append(want, "netdev.ip=10.9.8.2/24:10.9.8.1 -- ")
+				want = append(want, "netdev.ip=10.9.8.2/24:10.9.8.1 ")
 			case variant.LinuxGuest:
 				want = append(want, "ukkv.ip=10.9.8.2/24 ", "ukkv.run="+v.Program+" ")
 			default:
@@ -68,6 +72,20 @@ func TestDPDKAndMemcachedCommandLines(t *testing.T) {
 		if got := commandLine(v, v.Program)(n, tc.server); got != tc.want {
 			t.Errorf("%s:\n got %s\nwant %s", tc.name, got, tc.want)
 		}
+	}
+}
+
+// An elfloader row names the program to load, and Go's gets its
+// environment through Unikraft's env.vars.
+func TestElfloaderCommandLine(t *testing.T) {
+	n := &hostnet.Network{HostIP: net.IPv4(10, 9, 8, 1).To4(), GuestIP: net.IPv4(10, 9, 8, 2).To4()}
+	v, err := variant.Lookup("go-elfloader")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "netdev.ip=10.9.8.2/24:10.9.8.1 env.vars=[ GODEBUG=asyncpreemptoff=1 ] -- /server --port 11211"
+	if got := commandLine(v, elfloaderProgram)(n, []string{"--port", "11211"}); got != want {
+		t.Errorf("go-elfloader:\n got %s\nwant %s", got, want)
 	}
 }
 

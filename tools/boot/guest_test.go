@@ -154,6 +154,26 @@ func TestUnikraftVariantsServeThroughTap(t *testing.T) {
 	eachServesThenLeavesNothing(t, variant.Unikraft)
 }
 
+// The binaries app-elfloader runs pass the whole client suite, as they
+// do as Linux programs: binary compatibility changes no reply.
+func TestElfloaderVariantsPassTheClientSuite(t *testing.T) {
+	needHost(t)
+	for _, v := range variant.OfKind(variant.Unikraft) {
+		if !v.Elfloader() {
+			continue
+		}
+		t.Run(v.Name, func(t *testing.T) {
+			g := bootImage(t, context.Background(), imageOf(t, v.Name))
+			c, err := kvproto.Dial(g.Addr())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			kvtest.Ours(t, g.Addr(), c)
+		})
+	}
+}
+
 // crashes boots linux-single, kills one of its processes and expects a
 // clear error naming it and a clean host.
 func TestCrashMidRunIsReportedAndCleanedUp(t *testing.T) {

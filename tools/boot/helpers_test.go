@@ -29,6 +29,9 @@ func imageOf(t *testing.T, name string) *Image {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if v.Kind == variant.Unikraft {
+		testenv.NeedSources(t, v)
+	}
 	img, err := ImageFor(context.Background(), repo, cache, v)
 	if err != nil {
 		if variant.IsMissing(err) {

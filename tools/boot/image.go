@@ -49,6 +49,9 @@ func (im *Image) Bytes() (int64, error) {
 func ImageFor(ctx context.Context, repo, cacheDir string, v *variant.Variant) (*Image, error) {
 	switch v.Kind {
 	case variant.Unikraft:
+		if v.Elfloader() {
+			return elfloaderImage(repo, v)
+		}
 		return unikraftImage(repo, v)
 	case variant.LinuxGuest:
 		return linuxImage(ctx, repo, cacheDir, v)
@@ -65,6 +68,33 @@ func unikraftImage(repo string, v *variant.Variant) (*Image, error) {
 	return &Image{
 		Name: v.Name, Kernel: path, Files: []string{path}, ReadyLine: variant.ReadyLine, MemoryMiB: v.MemoryMiB,
 		Append: commandLine(v, ""),
+	}, nil
+}
+
+// elfloaderProgram is where an elfloader row's binary lies in its root
+// filesystem.
+const elfloaderProgram = "/server"
+
+// elfloaderImage is a built app-elfloader image with a root filesystem
+// (build/VARIANT/rootfs.cpio) holding the row's program from bin/, which
+// the loader runs as /server.
+func elfloaderImage(repo string, v *variant.Variant) (*Image, error) {
+	kernel, err := build.ImagePath(repo, v.Name)
+	if err != nil {
+		return nil, err
+	}
+	program, err := v.ProgramPath(repo)
+	if err != nil {
+		return nil, err
+	}
+	rootfs := filepath.Join(build.Dir(repo, v.Name), "rootfs.cpio")
+	if err := guest.WriteRootfs(rootfs, program, elfloaderProgram); err != nil {
+		return nil, fmt.Errorf("variant %s: %w", v.Name, err)
+	}
+	return &Image{
+		Name: v.Name, Kernel: kernel, Initrd: rootfs, Files: []string{kernel, rootfs},
+		ReadyLine: variant.ReadyLine, MemoryMiB: v.MemoryMiB,
+		Append: commandLine(v, elfloaderProgram),
 	}, nil
 }
 
@@ -94,16 +124,26 @@ func linuxImage(ctx context.Context, repo, cacheDir string, v *variant.Variant) 
 const dpdkGuestHugepages = 96
 
 // commandLine gives the kernel command line of a run of row v, whose
-// program is named program in a Linux guest's /bin. Unikraft takes its
-// address as netdev.ip=ADDR/LEN:GATEWAY and the app's arguments after
-// "--"; the Linux guest's init reads ukkv.* parameters and, for a DPDK
-// program, hands it the NIC through uio_pci_generic and reserves
-// hugepages first.
+// program is named program in a Linux guest's /bin, or is the path an
+// elfloader row loads. Unikraft takes its address as
+// netdev.ip=ADDR/LEN:GATEWAY and the app's arguments after "--" (for
+// app-elfloader: the program's path, then its arguments; its environment
+// comes as env.vars=[ NAME=VALUE ... ]); the Linux guest's init reads
+// ukkv.* parameters and, for a DPDK program, hands it the NIC through
+// uio_pci_generic and reserves hugepages first.
 func commandLine(v *variant.Variant, program string) func(*hostnet.Network, []string) string {
 	return func(n *hostnet.Network, server []string) string {
 		argv := v.Argv(n.GuestIP.String(), server)
 		if v.Kind == variant.Unikraft {
-			return strings.Join(append([]string{"netdev.ip=" + n.GuestCIDR() + ":" + n.HostIP.String(), "--"}, argv...), " ")
+			args := []string{"netdev.ip=" + n.GuestCIDR() + ":" + n.HostIP.String()}
+			if len(v.Env) > 0 {
+				args = append(append(append(args, "env.vars=["), v.Env...), "]")
+			}
+			args = append(args, "--")
+			if v.Elfloader() {
+				args = append(args, program)
+			}
+			return strings.Join(append(args, argv...), " ")
 		}
 		run := guest.Run{Program: program, Args: argv, ReadyUDP: v.ReadyUDP, UIO: v.DPDK}
 		if v.DPDK {
