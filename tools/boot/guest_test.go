@@ -12,6 +12,7 @@ import (
 	"github.com/ukkv/ukkv/tools/internal/testenv"
 	"github.com/ukkv/ukkv/tools/kvproto"
 	"github.com/ukkv/ukkv/tools/kvproto/kvtest"
+	"github.com/ukkv/ukkv/tools/memcaslap"
 	"github.com/ukkv/ukkv/tools/variant"
 )
 
@@ -155,9 +156,11 @@ func TestUnikraftVariantsServeThroughTap(t *testing.T) {
 }
 
 // The binaries app-elfloader runs pass the whole client suite, as they
-// do as Linux programs: binary compatibility changes no reply.
+// do as Linux programs: binary compatibility changes no reply. memcaslap
+// then loads them through the vhost-user port: no error, drop or timeout.
 func TestElfloaderVariantsPassTheClientSuite(t *testing.T) {
 	needHost(t)
+	testenv.NeedCommands(t, map[string]string{"memcaslap": "libmemcached-tools"})
 	for _, v := range variant.OfKind(variant.Unikraft) {
 		if !v.Elfloader() {
 			continue
@@ -170,6 +173,15 @@ func TestElfloaderVariantsPassTheClientSuite(t *testing.T) {
 			}
 			defer c.Close()
 			kvtest.Ours(t, g.Addr(), c)
+			sum, out, err := memcaslap.Run(context.Background(), "memcaslap",
+				memcaslap.Options{Server: g.Addr(), Duration: 3 * time.Second, Threads: 1, Concurrency: 4, Window: 1024})
+			if err == nil {
+				err = sum.Check(100)
+			}
+			if err != nil {
+				t.Fatalf("memcaslap: %v\n%s", err, out)
+			}
+			t.Logf("memcaslap: %d requests in 3 s", sum.Ops)
 		})
 	}
 }

@@ -314,6 +314,41 @@ func bootableRow(t *testing.T) string {
 	return "linux-single"
 }
 
+// TestRunElfloaderVariants runs each elfloader row as a user would: its
+// console streams, memcaslap is served through vhost-user, and Ctrl-C
+// ends it leaving nothing behind.
+func TestRunElfloaderVariants(t *testing.T) {
+	testenv.NeedGuestHost(t)
+	testenv.NeedCommands(t, map[string]string{"memcaslap": "libmemcached-tools"})
+	bin := ukkvBinary(t)
+	for _, v := range variant.OfKind(variant.Unikraft) {
+		if !v.Elfloader() {
+			continue
+		}
+		t.Run(v.Name, func(t *testing.T) {
+			testenv.NeedSources(t, v)
+			testenv.Binary(t, v.Program)
+			if _, err := build.ImagePath(testenv.Repo(t), v.Name); err != nil {
+				t.Skip(err)
+			}
+			r := startRun(t, bin, v.Name)
+			sum, out, err := memcaslap.Run(context.Background(), "memcaslap",
+				memcaslap.Options{Server: r.addr, Duration: 2 * time.Second, Threads: 1, Concurrency: 2, Window: 1024})
+			if err == nil {
+				err = sum.Check(1)
+			}
+			if err != nil {
+				t.Errorf("memcaslap against %s at %s: %v\n%s", v.Name, r.addr, err, out)
+			}
+			if !strings.Contains(r.stderr.String(), "Powered by Unikraft") {
+				t.Errorf("the console was not streamed:\n%s", r.stderr.String())
+			}
+			r.interrupt(t)
+			r.assertGone(t)
+		})
+	}
+}
+
 // killProgramOf kills the process of the run whose command line holds
 // program.
 func killProgramOf(t *testing.T, dir, program string) {
