@@ -10,6 +10,16 @@ $(BIN)/kvstore-go: go.mod go.sum $(shell find $(KVGO_DIR) -name '*.go' -not -nam
 
 PROGRAMS += $(BIN)/kvstore-go
 
+# The same server as a static PIE, the binary Unikraft's app-elfloader
+# loads (it refuses one that is not position-independent): Go links a
+# static PIE only through the external linker, hence cgo; netgo keeps
+# name resolution in Go.
+$(BIN)/kvstore-go-pie: go.mod go.sum $(shell find $(KVGO_DIR) -name '*.go' -not -name '*_test.go') | $(BIN)
+	CGO_ENABLED=1 $(GO) build -trimpath -buildmode=pie -tags netgo \
+		-ldflags "-linkmode external -extldflags -static-pie" -o $@ ./$(KVGO_DIR)
+
+PROGRAMS += $(BIN)/kvstore-go-pie
+
 .PHONY: check-kvgofuzz
 
 # Go's fuzzer on its request handler for KV_FUZZ_SECS seconds, seeded
