@@ -70,7 +70,7 @@ func TestRunRefusesBadInput(t *testing.T) {
 		path string
 		want string
 	}{
-		{"unknown variant", []string{"run", "nosuch"}, os.Getenv("PATH"), "valid: raw-uknetdev, batched, lwip-socket, linux-single, linux-batch, go-linux, linux-dpdk, memcached)"},
+		{"unknown variant", []string{"run", "nosuch"}, os.Getenv("PATH"), "valid: " + strings.Join(variant.Names(variant.Guests()), ", ") + ")"},
 		{"not built", []string{"run", "raw-uknetdev"}, os.Getenv("PATH"), "not built; run `ukkv build raw-uknetdev`"},
 		{"no server program", []string{"run", "linux-single"}, os.Getenv("PATH"), "bin/kvstore-linux-single of variant linux-single is missing: run `make`"},
 		{"qemu missing", []string{"run", "linux-single"}, t.TempDir(), "qemu-system-x86_64 not found: install the Debian package qemu-system-x86"},
