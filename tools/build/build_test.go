@@ -23,7 +23,7 @@ const repoRoot = "../.."
 func newRoot(t *testing.T) string {
 	t.Helper()
 	root := t.TempDir()
-	for _, dir := range []string{"apps/kvstore/core", "apps/kvstore/unikraft"} {
+	for _, dir := range []string{"apps/kvstore/core", "apps/kvstore/common", "apps/kvstore/unikraft"} {
 		entries, err := os.ReadDir(filepath.Join(repoRoot, dir))
 		if err != nil {
 			t.Fatal(err)
