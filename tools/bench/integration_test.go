@@ -78,9 +78,11 @@ func (w testWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// TestBenchMetalSingle measures a host row at one load over a TAP device
+// (the swept test below reaches it from a namespace).
 func TestBenchMetalSingle(t *testing.T) {
 	repo := needBench(t, "kvstore-linux-single")
-	out, _ := benchAndWrite(t, &Real{Repo: repo, NoGuests: "not in this test"}, rowsNamed(t, "metal-single"), 2, nil)
+	out, _ := benchAndWrite(t, &Real{Repo: repo, NoGuests: "not in this test", HostTap: true}, rowsNamed(t, "metal-single"), 2, nil)
 	checkMeasured(t, out.Rows[0], 2)
 	if out.Ceiling == nil || out.Ceiling.RepliesPerS <= 0 {
 		t.Errorf("no client ceiling: %v", out.CeilingErr)
@@ -152,6 +154,9 @@ func TestBenchMetalSingleSwept(t *testing.T) {
 	out, dir := benchAndWrite(t, &Real{Repo: repo, NoGuests: "not in this test"}, rowsNamed(t, "metal-single"), 1, shortSweep())
 	r := out.Rows[0]
 	checkMeasured(t, r, 1)
+	if !strings.Contains(r.Path, "network namespace") {
+		t.Errorf("path %q: want kvload in a namespace", r.Path)
+	}
 	peak, ok := r.Sweep.PeakStep()
 	if !ok || len(r.Sweep.Steps) == 0 || r.Sweep.Steps[0].Offered != 500 || r.Sweep.LightP50 <= 0 {
 		t.Fatalf("sweep %+v", r.Sweep)

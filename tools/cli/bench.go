@@ -30,6 +30,7 @@ func init() {
 		closedSweep bool
 		lossPercent float64
 		client      bench.Client
+		hostTap     bool
 	)
 	w := bench.DefaultWorkload()
 	sw := bench.DefaultSweep()
@@ -81,7 +82,7 @@ offered load) and sweep-latency.svg (p99 against replies). Needs root.`,
 				return fmt.Errorf("--client-port %s: this command drives its own kvload; with a second machine, run testpmd and kvload by hand as README's \"Two machines\" says", client.Port)
 			}
 			if singlePoint {
-				return runBench(cmd.Context(), rows, runs, w, nil, client, results)
+				return runBench(cmd.Context(), rows, runs, w, nil, client, hostTap, results)
 			}
 			if cmd.Flags().Changed("rate") || cmd.Flags().Changed("window") {
 				return fmt.Errorf("--rate and --window set the load of --single-point; a sweep finds each row's own")
@@ -93,7 +94,7 @@ offered load) and sweep-latency.svg (p99 against replies). Needs root.`,
 			if err := sw.Validate(); err != nil {
 				return err
 			}
-			return runBench(cmd.Context(), rows, runs, w, &sw, client, results)
+			return runBench(cmd.Context(), rows, runs, w, &sw, client, hostTap, results)
 		},
 	}
 	f := cmd.Flags()
@@ -117,7 +118,8 @@ offered load) and sweep-latency.svg (p99 against replies). Needs root.`,
 	f.Float64Var(&lossPercent, "loss-bound", 100*sw.LossBound, "percent of requests a sustainable step may lose or get wrong")
 	f.Float64Var(&sw.P99Factor, "p99-bound", sw.P99Factor, "p99 bound of a sustainable step, times the row's light-load p50")
 	f.StringVar(&client.Topology, "topology", bench.Direct, "guest rows: "+bench.Direct+" (kvload is the guest's vhost-user backend) or "+bench.Switch+" (testpmd forwards between the guest and kvload, as in the paper)")
-	f.BoolVar(&client.Netns, "client-netns", false, "run kvload as a second host: in a network namespace of its own, on af_packet over a veth pair (guest rows then use the switch)")
+	f.BoolVar(&client.Netns, "client-netns", false, "guest rows: run kvload as a second host, in a network namespace of its own on af_packet over a veth pair, through the switch (host rows always are, unless --host-tap)")
+	f.BoolVar(&hostTap, "host-tap", false, "host rows: reach the server over a TAP device instead of from a namespace over a veth pair")
 	f.StringVar(&client.Port, "client-port", "", "PCI address of a DPDK port toward a second machine (see README: not driven by this command)")
 	f.StringVar(&results, "results", "", "report folder (default: "+benchResultsDir+" in the repository)")
 	root.AddCommand(cmd)
@@ -125,7 +127,7 @@ offered load) and sweep-latency.svg (p99 against replies). Needs root.`,
 
 // runBench measures the rows and writes the reports; rows that failed
 // make the command fail after the reports are written.
-func runBench(ctx context.Context, rows []*variant.Variant, runs int, w bench.Workload, sw *bench.Sweep, client bench.Client, results string) error {
+func runBench(ctx context.Context, rows []*variant.Variant, runs int, w bench.Workload, sw *bench.Sweep, client bench.Client, hostTap bool, results string) error {
 	repo, err := build.RepoRoot()
 	if err != nil {
 		return err
@@ -133,7 +135,7 @@ func runBench(ctx context.Context, rows []*variant.Variant, runs int, w bench.Wo
 	if results == "" {
 		results = filepath.Join(repo, benchResultsDir)
 	}
-	real := &bench.Real{Repo: repo, ClientNetns: client.Netns}
+	real := &bench.Real{Repo: repo, HostTap: hostTap}
 	accel := ""
 	if needsGuests(rows) {
 		if real.Guests, accel, err = guests(ctx, repo, client); err != nil {

@@ -12,9 +12,10 @@ import (
 	"github.com/ukkv/ukkv/tools/process"
 )
 
-// TestBenchClientNetnsIsRemoved benches a host row from kvload in a
-// namespace of its own: the namespace and its veth pair exist while the
-// bench runs and are gone when it ends, and when it is interrupted.
+// TestBenchClientNetnsIsRemoved benches a host row, which kvload reaches
+// from a namespace of its own: the namespace and its veth pair exist
+// while the bench runs and are gone when it ends, and when it is
+// interrupted.
 func TestBenchClientNetnsIsRemoved(t *testing.T) {
 	testenv.NeedNetAdmin(t)
 	testenv.NeedCommands(t, map[string]string{"ethtool": "ethtool"})
@@ -30,7 +31,7 @@ func TestBenchClientNetnsIsRemoved(t *testing.T) {
 		{"SIGINT", true, "13"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cmd := exec.Command(bin, "bench", "metal-single", "--client-netns", "--runs", "1", "--duration", "300ms",
+			cmd := exec.Command(bin, "bench", "metal-single", "--runs", "1", "--duration", "300ms",
 				"--warmup", "100ms", "--sweep-steps", tc.steps, "--sweep-refine", "0", "--step-duration", "300ms",
 				"--step-warmup", "100ms", "--results", t.TempDir())
 			cmd.Dir = "../.."
