@@ -40,6 +40,8 @@ deps:
 
 check-go: all
 	$(GO) vet ./...
+	@if command -v kraft >/dev/null; then echo "kraft backend tests run with $$(kraft version | head -n 1)"; \
+	else echo "kraft not on PATH: the kraft backend tests skip (README: Building with kraft)"; fi
 	$(GO) test -count=1 ./...
 
 # The test command of the README: installs what is missing, then runs

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 
+	log "github.com/sirupsen/logrus"
+
 	"github.com/ukkv/ukkv/tools/kraftfile"
 	"github.com/ukkv/ukkv/tools/sources"
 )
@@ -17,6 +19,8 @@ import (
 // Backend turns a Kraftfile into an image.
 type Backend interface {
 	Name() string
+	// Version is the version of the backend's tool worth recording, or "".
+	Version() string
 	// Build makes the image Job.Image(), writing all output to Job.Log.
 	Build(ctx context.Context, j *Job) error
 }
@@ -44,18 +48,29 @@ func (j *Job) Image() string {
 // Backends names the backends `ukkv build --backend` takes.
 var Backends = []string{"kraft", "make"}
 
-// NewBackend returns the named backend; "" picks kraft when it is on
-// PATH, else make.
+// NewBackend returns the named backend; "" picks kraft when a kraft new
+// enough is on PATH, else make. A kraft too old is refused.
 func NewBackend(name string) (Backend, error) {
-	if name == "" {
-		name = "make"
-		if _, err := exec.LookPath("kraft"); err == nil {
-			name = "kraft"
-		}
-	}
 	switch name {
+	case "":
+		if _, err := exec.LookPath("kraft"); err != nil {
+			return makeBackend{}, nil
+		}
+		b, err := NewBackend("kraft")
+		if err != nil {
+			log.Warnf("building with make: %v", err)
+			return makeBackend{}, nil
+		}
+		return b, nil
 	case "kraft":
-		return kraftBackend{}, nil
+		if _, err := exec.LookPath("kraft"); err != nil {
+			return nil, fmt.Errorf("kraft is not on PATH: %s, or use --backend make", kraftInstall)
+		}
+		version, err := kraftVersion()
+		if err != nil {
+			return nil, err
+		}
+		return kraftBackend{version: version}, nil
 	case "make":
 		return makeBackend{}, nil
 	}

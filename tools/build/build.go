@@ -217,23 +217,27 @@ func runJob(ctx context.Context, opts Options, job *Job, name string) (*Manifest
 	}
 	fmt.Fprintf(opts.Progress, "build %s: done in %.1f s\n", name, secs)
 	return &Manifest{
-		Variant:      name,
-		Image:        relTo(opts.RepoRoot, job.Image()),
-		Bytes:        size,
-		SHA256:       sum,
-		Sources:      opts.Cache.Revisions(),
-		BuildSeconds: secs,
-		Backend:      opts.Backend.Name(),
+		Variant:        name,
+		Image:          relTo(opts.RepoRoot, job.Image()),
+		Bytes:          size,
+		SHA256:         sum,
+		Sources:        opts.Cache.Revisions(),
+		BuildSeconds:   secs,
+		Backend:        opts.Backend.Name(),
+		BackendVersion: opts.Backend.Version(),
 	}, nil
 }
 
 // inputsDigest covers everything an image is made of: the app folder,
 // every file in the folders of the C sources and headers it compiles (so
 // a header included by a relative name counts too), the kconfig, the
-// pinned source revisions and the backend.
+// pinned source revisions and the backend with its version.
 func inputsDigest(opts Options, v *variant.Variant, defconfig string) (string, error) {
 	d := newHash()
 	d.value("backend", opts.Backend.Name())
+	if version := opts.Backend.Version(); version != "" {
+		d.value("backend version", version)
+	}
 	d.value("defconfig", defconfig)
 	for _, s := range opts.Cache.Sources {
 		d.value("source "+s.Name, s.Revision())

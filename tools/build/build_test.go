@@ -88,100 +88,10 @@ func TestDefconfigCollectsTargetCoreAndLibraries(t *testing.T) {
 	}
 }
 
-func TestNewBackend(t *testing.T) {
-	t.Setenv("PATH", t.TempDir())
-	if b, err := NewBackend(""); err != nil || b.Name() != "make" {
-		t.Errorf("without kraft on PATH: %v %v, want make", b, err)
-	}
-	standInKraft(t)
-	if b, err := NewBackend(""); err != nil || b.Name() != "kraft" {
-		t.Errorf("with kraft on PATH: %v %v, want kraft", b, err)
-	}
-	if _, err := NewBackend("ninja"); err == nil || !strings.Contains(err.Error(), "kraft, make") {
-		t.Errorf("unknown backend: %v", err)
-	}
-}
-
-// standInKraft puts a `kraft` on PATH that records its arguments and
-// working folder and leaves an image where kraft would.
-func standInKraft(t *testing.T) (argsFile string) {
-	t.Helper()
-	bin := t.TempDir()
-	argsFile = filepath.Join(bin, "args")
-	script := `#!/bin/sh
-printf '%s\n' "$@" >> "` + argsFile + `"
-echo --- >> "` + argsFile + `"
-for app; do :; done
-name=$(sed -n 's/^name: //p' "$app/Kraftfile")
-mkdir -p "$app/.unikraft/build"
-printf 'image of %s\n' "$name" > "$app/.unikraft/build/${name}_qemu-x86_64"
-`
-	writeFile(t, filepath.Join(bin, "kraft"), script)
-	if err := os.Chmod(filepath.Join(bin, "kraft"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
-	return argsFile
-}
-
 // emptyCache is a source cache with nothing pinned: enough for a backend
 // that never opens the sources.
 func emptyCache(t *testing.T) *sources.Cache {
 	return &sources.Cache{Dir: filepath.Join(t.TempDir(), "cache")}
-}
-
-func TestKraftBackendCommandLineAndNoOpRebuild(t *testing.T) {
-	args := standInKraft(t)
-	root := newRoot(t)
-	cache := emptyCache(t)
-	b, _ := NewBackend("kraft")
-	var progress bytes.Buffer
-	opts := Options{RepoRoot: root, Cache: cache, Backend: b, Jobs: 3, Progress: &progress}
-	results, err := Run(context.Background(), opts, lookup(t, "lwip-socket"))
-	if err != nil {
-		t.Fatalf("%v\n%s", err, progress.String())
-	}
-	app, dir := render.AppDir(root, "lwip-socket"), Dir(root, "lwip-socket")
-	want := strings.Join([]string{"build", "--plat", "qemu", "--arch", "x86_64",
-		"--kraftfile", filepath.Join(dir, "Kraftfile"), "--no-update", "--jobs", "3", app, "---", ""}, "\n")
-	got, _ := os.ReadFile(args)
-	if string(got) != want {
-		t.Errorf("kraft ran with\n%s\nwant\n%s", got, want)
-	}
-	// kraft reads a Kraftfile whose sources are the cache's.
-	kf, err := kraftfile.Load(filepath.Join(dir, "Kraftfile"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if kf.Unikraft.Source != cache.Path("unikraft") || kf.Libraries["lwip"].Source != cache.Path("lib-lwip") {
-		t.Errorf("kraft's Kraftfile points at %q and %q, want the cache", kf.Unikraft.Source, kf.Libraries["lwip"].Source)
-	}
-	if kf.Libraries["lwip"].KConfig["CONFIG_LIBLWIP"] != "y" {
-		t.Errorf("kraft's Kraftfile lost the kconfig: %+v", kf.Libraries["lwip"])
-	}
-	m := results[0].Manifest
-	if m == nil || !results[0].Built || m.Backend != "kraft" || m.Image != "build/lwip-socket/lwip-socket_qemu-x86_64" {
-		t.Fatalf("result %+v manifest %+v", results[0], m)
-	}
-	path, err := ImagePath(root, "lwip-socket")
-	if err != nil || path != filepath.Join(root, m.Image) {
-		t.Errorf("ImagePath: %q, %v", path, err)
-	}
-
-	// Nothing changed: kraft is not run again.
-	results, err = Run(context.Background(), opts, lookup(t, "lwip-socket"))
-	if err != nil || results[0].Built {
-		t.Errorf("second build: built %v, %v", results[0].Built, err)
-	}
-	if again, _ := os.ReadFile(args); string(again) != want {
-		t.Errorf("second build ran kraft again")
-	}
-	// A changed app source is rebuilt.
-	writeFile(t, filepath.Join(root, "apps/kvstore/unikraft/socket.c"), "/* changed */\n")
-	results, err = Run(context.Background(), opts, lookup(t, "lwip-socket"))
-	if err != nil || !results[0].Built {
-		t.Errorf("build after a source change: built %v, %v", results[0].Built, err)
-	}
 }
 
 func TestImagePathRefusesAnImageThatIsNotTheManifests(t *testing.T) {

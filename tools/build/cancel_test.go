@@ -15,13 +15,9 @@ import (
 // A cancelled build (Ctrl-C) stops the backend and everything it started,
 // and leaves no manifest.
 func TestCancelStopsTheBackendAndItsChildren(t *testing.T) {
-	bin := t.TempDir()
-	pidFile := filepath.Join(bin, "child.pid")
-	writeFile(t, filepath.Join(bin, "kraft"), "#!/bin/sh\nsleep 60 &\necho $! > "+pidFile+".tmp\nmv "+pidFile+".tmp "+pidFile+"\nwait\n")
-	if err := os.Chmod(filepath.Join(bin, "kraft"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	pidFile := filepath.Join(t.TempDir(), "child.pid")
+	putKraft(t, "#!/bin/sh\nif [ \"$1\" = version ]; then echo 'kraft 0.9.2'; exit 0; fi\n"+
+		"sleep 60 &\necho $! > "+pidFile+".tmp\nmv "+pidFile+".tmp "+pidFile+"\nwait\n")
 	root := newRoot(t)
 	b, _ := NewBackend("kraft")
 	ctx, cancel := context.WithCancel(context.Background())

@@ -16,6 +16,9 @@ type makeBackend struct{}
 
 func (makeBackend) Name() string { return "make" }
 
+// Version is "": Unikraft's make comes with the pinned sources.
+func (makeBackend) Version() string { return "" }
+
 func (makeBackend) Build(ctx context.Context, j *Job) error {
 	defconfig, err := Defconfig(j.Kraftfile)
 	if err != nil {

@@ -31,9 +31,10 @@ func realCache(t *testing.T) *sources.Cache {
 }
 
 // Builds the real variants that link the server from the real sources,
-// checks their images, then proves a no-op rebuild and a failing compile.
-// The elfloader images are left to `make unikraft-images`, whose builds
-// the boot tests then run.
+// checks their images, then proves a no-op rebuild, kraft's images equal
+// to make's (when kraft is on PATH) and a failing compile. The elfloader
+// images are left to `make unikraft-images`, whose builds the boot tests
+// then run.
 func TestMakeBuildsEveryVariant(t *testing.T) {
 	if testing.Short() {
 		t.Skip("real Unikraft builds take a minute; run without -short")
@@ -71,6 +72,11 @@ func TestMakeBuildsEveryVariant(t *testing.T) {
 		t.Errorf("no-op rebuild took %v, want under 3 s", took)
 	}
 
+	makeImages := map[string]string{}
+	for _, r := range results {
+		makeImages[r.Variant] = r.Manifest.SHA256
+	}
+	t.Run("kraft builds the same images", func(t *testing.T) { checkKraftMatchesMake(t, root, opts, vs, makeImages) })
 	t.Run("failing compile", func(t *testing.T) { checkFailingCompile(t, root, opts) })
 }
 

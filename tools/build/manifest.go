@@ -30,6 +30,8 @@ type Manifest struct {
 	InputsDigest string  `json:"inputs_digest"`
 	BuildSeconds float64 `json:"build_seconds"`
 	Backend      string  `json:"backend"`
+	// BackendVersion is the kraft version that built it (kraft backend).
+	BackendVersion string `json:"backend_version,omitempty"`
 }
 
 // Dir is the build folder of a variant.
