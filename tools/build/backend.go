@@ -77,6 +77,9 @@ func NewBackend(name string) (Backend, error) {
 	return nil, fmt.Errorf("unknown backend %q (valid: %s)", name, strings.Join(Backends, ", "))
 }
 
+// Make is Unikraft's own make, which builds every variant.
+func Make() Backend { return makeBackend{} }
+
 // run runs a build command with its output in the job's log and standard
 // input closed (Unikraft's make would otherwise wait in menuconfig). It
 // runs in its own process group so that a cancel stops the compilers too.

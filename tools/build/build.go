@@ -31,6 +31,9 @@ type Options struct {
 	RepoRoot string
 	Cache    *sources.Cache
 	Backend  Backend
+	// Fallback builds the variants Backend refuses (kraft: the
+	// app-elfloader ones), saying so; nil leaves them to fail.
+	Fallback Backend
 	// Parallel is how many variants build at once, and Jobs how many
 	// compilers each runs; 0 means the core count.
 	Parallel int
@@ -110,6 +113,7 @@ func buildIfStale(ctx context.Context, opts Options, v *variant.Variant) (m *Man
 		return nil, false, false, err
 	}
 	opts.Cache = cache
+	opts.Backend = backendFor(opts, v)
 	appDir := render.AppDir(opts.RepoRoot, v.Name)
 	kf, err := kraftfile.Load(filepath.Join(appDir, "Kraftfile"))
 	if err != nil {
@@ -177,6 +181,26 @@ func sourceNames(c *sources.Cache, v *variant.Variant) []string {
 		}
 	}
 	return names
+}
+
+// refuser is a backend that cannot build every variant.
+type refuser interface {
+	// Refuses says why the backend cannot build v, or nil.
+	Refuses(v *variant.Variant) error
+}
+
+// backendFor is the backend that builds v: the fallback, if there is
+// one, where the chosen backend refuses v.
+func backendFor(opts Options, v *variant.Variant) Backend {
+	r, ok := opts.Backend.(refuser)
+	if !ok || opts.Fallback == nil {
+		return opts.Backend
+	}
+	if err := r.Refuses(v); err != nil {
+		fmt.Fprintf(opts.Progress, "build %s: %v; building it with %s\n", v.Name, err, opts.Fallback.Name())
+		return opts.Fallback
+	}
+	return opts.Backend
 }
 
 // runJob runs the backend with its output in build.log and describes the

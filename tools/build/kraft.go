@@ -10,6 +10,7 @@ import (
 
 	"github.com/ukkv/ukkv/tools/kraftfile"
 	"github.com/ukkv/ukkv/tools/render"
+	"github.com/ukkv/ukkv/tools/variant"
 )
 
 // kraftBackend runs KraftKit's `kraft build` on a copy of the rendered
@@ -25,15 +26,24 @@ func (kraftBackend) Name() string { return "kraft" }
 
 func (k kraftBackend) Version() string { return k.version }
 
+func (kraftBackend) Refuses(v *variant.Variant) error { return refuseApp(v.Name, v.App) }
+
+// refuseApp refuses an app taken from the source cache (app-elfloader):
+// it is no rendered folder that stageApp can copy, and kraft has not been
+// proven on it.
+func refuseApp(name, app string) error {
+	if app == "" {
+		return nil
+	}
+	return fmt.Errorf("the kraft backend cannot build %s, whose app is the pinned %s rather than a rendered folder: build it with --backend make", name, app)
+}
+
 // kraftEnv keeps kraft off the network and its output plain lines.
 var kraftEnv = []string{"KRAFTKIT_NO_CHECK_UPDATES=true", "KRAFTKIT_LOG_TYPE=basic", "KRAFTKIT_NO_PROMPT=true"}
 
 func (kraftBackend) Build(ctx context.Context, j *Job) error {
-	// An app taken from the source cache (app-elfloader) is not a
-	// rendered folder that stageApp can copy; kraft has not been proven
-	// on it.
-	if j.App != "" {
-		return fmt.Errorf("the kraft backend cannot build %s, whose app is the pinned %s rather than a rendered folder: build it with --backend make", j.Kraftfile.Name, j.App)
+	if err := refuseApp(j.Kraftfile.Name, j.App); err != nil {
+		return err
 	}
 	if err := stageApp(j); err != nil {
 		return fmt.Errorf("copying the app folder for kraft: %w", err)

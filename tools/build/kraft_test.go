@@ -276,3 +276,32 @@ func checkKraftMatchesMake(t *testing.T, root string, opts Options, vs []*varian
 		}
 	}
 }
+
+// imageWriter is a backend that writes a one-line image.
+type imageWriter struct{}
+
+func (imageWriter) Name() string    { return "writer" }
+func (imageWriter) Version() string { return "" }
+func (imageWriter) Build(_ context.Context, j *Job) error {
+	return os.WriteFile(j.Image(), []byte("image\n"), 0o644)
+}
+
+// With a fallback, what kraft refuses is built by the fallback, and the
+// progress says so.
+func TestKraftRefusalGoesToTheFallback(t *testing.T) {
+	standInKraft(t)
+	b, _ := NewBackend("kraft")
+	var progress bytes.Buffer
+	root := newRoot(t)
+	opts := Options{RepoRoot: root, Cache: emptyCache(t), Backend: b, Fallback: imageWriter{}, Progress: &progress}
+	results, err := Run(context.Background(), opts, lookup(t, "elfloader-single", "raw-uknetdev"))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, progress.String())
+	}
+	if m := results[0].Manifest; m.Backend != "writer" || !strings.Contains(progress.String(), "elfloader-single: the kraft backend cannot build") {
+		t.Errorf("elfloader-single built by %s; progress:\n%s", m.Backend, progress.String())
+	}
+	if m := results[1].Manifest; m.Backend != "kraft" {
+		t.Errorf("raw-uknetdev built by %s, want kraft", m.Backend)
+	}
+}

@@ -49,7 +49,7 @@ to the repository). A build of all variants also writes results/build/, unless
 			}
 			start := time.Now()
 			results, err := build.Run(cmd.Context(), build.Options{
-				RepoRoot: repo, Cache: cache, Backend: b,
+				RepoRoot: repo, Cache: cache, Backend: b, Fallback: build.Make(),
 				Parallel: parallel, Jobs: jobs, Progress: cmd.ErrOrStderr(),
 			}, vs)
 			wall := time.Since(start)
