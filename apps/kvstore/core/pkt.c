@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "mem.h"
 #include "pkt.h"
 
 #define ETHERTYPE_IPV4		0x0800
@@ -38,22 +39,32 @@ static void put16(uint8_t *p, uint16_t v)
 
 /*
  * Sums 16-bit big-endian words, an odd last byte padded with zero.
- * The bulk is summed as native 32-bit words (RFC 1071: the one's
- * complement sum is byte-order independent up to a final swap); fixed
- * size copies compile to plain loads at any alignment.
+ * The bulk is summed as native 64-bit words with end-around carries
+ * (RFC 1071: the one's complement sum is byte-order independent up to a
+ * final swap, and folds from any multiple of 16 bits), one addition and
+ * one carry per 8 bytes.
  */
 static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
 {
-	uint64_t acc = 0;
-	uint32_t w;
-	size_t i;
+	uint64_t acc = 0, w;
+	size_t i = 0;
 
-	for (i = 0; i + 4 <= len; i += 4) {
-		__builtin_memcpy(&w, p + i, 4);
+	for (; i + 8 <= len; i += 8) {
+		w = kv_load64(p + i);
 		acc += w;
+		acc += acc < w;
 	}
-	while (acc >> 16)
-		acc = (acc & 0xffff) + (acc >> 16);
+	if (i + 4 <= len) {
+		w = kv_load32(p + i);
+		acc += w;
+		acc += acc < w;
+		i += 4;
+	}
+	acc = (acc & 0xffffffff) + (acc >> 32);
+	acc = (acc & 0xffffffff) + (acc >> 32);
+	acc = (acc & 0xffff) + (acc >> 16);
+	acc = (acc & 0xffff) + (acc >> 16);
+	acc = (acc & 0xffff) + (acc >> 16);
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	acc = (uint16_t)(acc << 8 | acc >> 8);
 #endif
@@ -77,11 +88,8 @@ static uint16_t csum_fold(uint32_t sum)
 static uint32_t csum_pseudo(const uint8_t *src, const uint8_t *dst,
 			    uint16_t udp_len)
 {
-	uint32_t sum = 0;
-
-	sum = csum_add(sum, src, 4);
-	sum = csum_add(sum, dst, 4);
-	return sum + IP_PROTO_UDP + udp_len;
+	return (uint32_t)get16(src) + get16(src + 2) + get16(dst) +
+	       get16(dst + 2) + IP_PROTO_UDP + udp_len;
 }
 
 static enum pkt_kind parse_arp(const struct pkt_iface *me,
