@@ -283,7 +283,7 @@ func sweepRow(ctx context.Context, opts Options, t Target, label string) (kvload
 		res, err = sw.Run(ctx, func(ctx context.Context, st kvload.Step) (Measurement, error) {
 			m, err := s.Step(ctx, st)
 			if err == nil {
-				p.Result(stepLine(name, sw, st, m), nil)
+				p.Result(stepLine(name, st, m), nil)
 			}
 			return m, err
 		})
@@ -299,24 +299,17 @@ func sweepRow(ctx context.Context, opts Options, t Target, label string) (kvload
 		p.Result(name, err)
 		return kvload.Step{}, res, err
 	}
-	p.Result(fmt.Sprintf("%s: peak %s req/s at %s offered; %s", name, formatRate(peak.RepliesPerS), sw.describe(peak.Load), res.Stopped), nil)
-	at := pointStep(opts.Workload)
-	at.Rate, at.Window = 0, 0
-	if sw.Closed {
-		at.Window = int(peak.Load)
-	} else {
-		at.Rate = peak.Load
-	}
-	return at, res, nil
+	p.Result(fmt.Sprintf("%s: peak %s req/s at %s; %s", name, formatRate(peak.RepliesPerS), peak.LoadName(), res.Stopped), nil)
+	return peak.Step(opts.Workload.Duration, opts.Workload.Warmup), res, nil
 }
 
 // stepLine is the progress line of one sweep step.
-func stepLine(name string, sw Sweep, st kvload.Step, m Measurement) string {
-	load := float64(st.Window)
+func stepLine(name string, st kvload.Step, m Measurement) string {
+	load := fmt.Sprintf("window %d", st.Window)
 	if st.Rate > 0 {
-		load = st.Rate
+		load = formatRate(st.Rate) + " req/s"
 	}
-	return fmt.Sprintf("%s: %s: %s rep/s, p50 %s µs, p99 %s µs, lost %d, wrong %d", name, sw.describe(load),
+	return fmt.Sprintf("%s: %s: %s rep/s, p50 %s µs, p99 %s µs, lost %d, wrong %d", name, load,
 		formatRate(m.RepliesPerS), formatRate(m.P50), formatRate(m.P99), m.Lost, m.Wrong)
 }
 

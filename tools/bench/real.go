@@ -90,4 +90,3 @@ func measurement(r *kvload.Result) Measurement {
 		Seconds: r.DurationS,
 	}
 }
-

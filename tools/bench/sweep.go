@@ -72,6 +72,8 @@ type SweepStep struct {
 	// a second that made: the rate of an open loop, the requests sent by
 	// a closed one.
 	Load, Offered float64
+	// Window is the closed loop's window, 0 for an open loop.
+	Window int
 	Measurement
 	// Within says the step kept its bounds; Broke names those it broke.
 	Within bool
@@ -112,26 +114,49 @@ const riseMin = 1.05
 
 // Run raises the load step by step through measure until a step breaks
 // a bound, the replies stop rising or MaxSteps is reached, then refines
-// the knee. The steps measured so far are returned with any error.
+// the knee. An open loop whose client cannot send its rate goes on as a
+// closed loop of rising windows from 1, which the client can keep up
+// (a busy or slow client host). The steps measured so far are returned
+// with any error.
 func (s Sweep) Run(ctx context.Context, measure Measurer) (*SweepResult, error) {
-	res := &SweepResult{Peak: -1, Stopped: fmt.Sprintf("the last of %d rising steps", s.MaxSteps)}
+	res := &SweepResult{Peak: -1}
+	clientBound, err := s.rise(ctx, measure, res)
+	if err != nil || s.Closed || !clientBound {
+		return res, err
+	}
+	closed := s
+	closed.Closed, closed.Start = true, 1
+	why := res.Stopped
+	_, err = closed.rise(ctx, measure, res)
+	res.Stopped = why + "; then windows from 1: " + res.Stopped
+	return res, err
+}
+
+// rise is one loop's rising steps and their refinement; clientBound
+// says the client could not send an open loop's rate.
+func (s Sweep) rise(ctx context.Context, measure Measurer, res *SweepResult) (clientBound bool, err error) {
+	res.Stopped = fmt.Sprintf("the last of %d rising steps", s.MaxSteps)
 	good, bad := 0.0, 0.0
+	var prev *SweepStep
 	for i, load := 0, s.Start; i < s.MaxSteps; i, load = i+1, s.next(load) {
 		st, err := s.take(ctx, measure, res, PhaseRise, load)
 		if err != nil {
-			return res, err
+			return false, err
 		}
 		if !st.Within {
 			bad, res.Stopped = load, "a step broke its bounds: "+st.Broke
 			break
 		}
-		prev, hadPeak := res.PeakStep()
 		res.notePeak()
 		good = load
-		if stop := s.saturated(st, prev, hadPeak); stop != "" {
+		if stop, client := s.saturated(st, prev); stop != "" {
 			res.Stopped = stop
+			if client {
+				return true, nil
+			}
 			break
 		}
+		prev = &st
 	}
 	for i := 0; i < s.Refine && good > 0 && bad > 0; i++ {
 		mid := s.between(good, bad)
@@ -140,7 +165,7 @@ func (s Sweep) Run(ctx context.Context, measure Measurer) (*SweepResult, error) 
 		}
 		st, err := s.take(ctx, measure, res, PhaseRefine, mid)
 		if err != nil {
-			return res, err
+			return false, err
 		}
 		if st.Within {
 			good = mid
@@ -149,19 +174,20 @@ func (s Sweep) Run(ctx context.Context, measure Measurer) (*SweepResult, error) 
 			bad = mid
 		}
 	}
-	return res, nil
+	return false, nil
 }
 
-// saturated says why a step within bounds ends the rise: the client
-// could not send the rate, or a wider window brought no more replies.
-func (s Sweep) saturated(st, prev SweepStep, hadPrev bool) string {
+// saturated says why a step within bounds ends the rise, "" if it does
+// not: the client could not send the rate (client), or a wider window
+// than prev's brought no more replies.
+func (s Sweep) saturated(st SweepStep, prev *SweepStep) (why string, client bool) {
 	if !s.Closed && st.RequestsPerS < clientShortfall*st.Load {
-		return fmt.Sprintf("the client sent %.0f of %.0f req/s: it, not the server, is the limit", st.RequestsPerS, st.Load)
+		return fmt.Sprintf("the client sent %.0f of %.0f req/s: it, not the server, is the limit", st.RequestsPerS, st.Load), true
 	}
-	if s.Closed && hadPrev && st.RepliesPerS < riseMin*prev.RepliesPerS {
-		return "replies no longer rise with the window"
+	if s.Closed && prev != nil && st.RepliesPerS < riseMin*prev.RepliesPerS {
+		return "replies no longer rise with the window", false
 	}
-	return ""
+	return "", false
 }
 
 // take measures one step, judges it and keeps it.
@@ -176,7 +202,7 @@ func (s Sweep) take(ctx context.Context, measure Measurer, res *SweepResult, pha
 	if err != nil {
 		return SweepStep{}, fmt.Errorf("%s step at %s: %w", phase, s.describe(load), err)
 	}
-	st := SweepStep{Phase: phase, Load: load, Offered: load, Measurement: m}
+	st := SweepStep{Phase: phase, Load: load, Offered: load, Window: step.Window, Measurement: m}
 	if s.Closed {
 		st.Offered = m.RequestsPerS
 	}
@@ -241,4 +267,28 @@ func (s Sweep) describe(load float64) string {
 		return fmt.Sprintf("window %.0f", load)
 	}
 	return formatRate(load) + " req/s"
+}
+
+// Step is the step's load, as kvload runs it, for d after warmup.
+func (st SweepStep) Step(d, warmup time.Duration) kvload.Step {
+	if st.Window > 0 {
+		return kvload.Step{Window: st.Window, Duration: d, Warmup: warmup}
+	}
+	return kvload.Step{Rate: st.Load, Duration: d, Warmup: warmup}
+}
+
+// Loop is "open" or "closed".
+func (st SweepStep) Loop() string {
+	if st.Window > 0 {
+		return "closed"
+	}
+	return "open"
+}
+
+// LoadName names the step's load: "12,000 req/s" or "window 16".
+func (st SweepStep) LoadName() string {
+	if st.Window > 0 {
+		return fmt.Sprintf("window %d", st.Window)
+	}
+	return formatRate(st.Load) + " req/s"
 }

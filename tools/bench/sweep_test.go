@@ -103,20 +103,35 @@ func TestSweepLossBound(t *testing.T) {
 	}
 }
 
-// TestSweepStopsAtTheClientsLimit: a client that cannot send the rate
-// ends the rise; the last step it could offer is the peak.
-func TestSweepStopsAtTheClientsLimit(t *testing.T) {
+// TestSweepGoesClosedAtTheClientsLimit: a client that cannot send the
+// open loop's rate ends the open rise; rising windows then find the
+// server's capacity beyond what the client could offer open.
+func TestSweepGoesClosedAtTheClientsLimit(t *testing.T) {
 	capped := func(ctx context.Context, s kvload.Step) (Measurement, error) {
 		sent := math.Min(s.Rate, 5000)
+		if s.Window > 0 {
+			sent = math.Min(float64(s.Window)*1000, 20000)
+		}
 		return Measurement{RequestsPerS: sent, RepliesPerS: sent, P50: 10, P99: 20, Requests: 100, Replies: 100}, nil
 	}
 	res, err := DefaultSweep().Run(context.Background(), capped)
 	if err != nil {
 		t.Fatal(err)
 	}
+	var loads []string
+	for _, st := range res.Steps {
+		loads = append(loads, st.LoadName())
+	}
 	peak, _ := res.PeakStep()
-	if len(res.Steps) != 4 || peak.Load != 8000 || !strings.Contains(res.Stopped, "the client sent 5000 of 8000 req/s") {
-		t.Errorf("%d steps, peak at %g, stopped: %s", len(res.Steps), peak.Load, res.Stopped)
+	want := "1,000 req/s 2,000 req/s 4,000 req/s 8,000 req/s window 1 window 2 window 4 window 8 window 16 window 32 window 64"
+	if strings.Join(loads, " ") != want || peak.Window != 32 || peak.Offered != 20000 || peak.Loop() != "closed" {
+		t.Errorf("steps %v, peak %s (%s, offered %g)", loads, peak.LoadName(), peak.Loop(), peak.Offered)
+	}
+	if !strings.Contains(res.Stopped, "the client sent 5000 of 8000 req/s") || !strings.HasSuffix(res.Stopped, "then windows from 1: replies no longer rise with the window") {
+		t.Errorf("stopped: %s", res.Stopped)
+	}
+	if st := peak.Step(5*time.Second, time.Second); st.Window != 32 || st.Rate != 0 || st.Duration != 5*time.Second {
+		t.Errorf("the peak's load for the runs: %+v", st)
 	}
 }
 

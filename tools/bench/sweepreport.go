@@ -28,10 +28,6 @@ func SweepTable(o *Outcome, stamp report.Stamp) *report.Table {
 		Columns: sweepColumns,
 		Notes:   o.sweepNotes(),
 	}
-	loop := "open"
-	if o.Sweep != nil && o.Sweep.Closed {
-		loop = "closed"
-	}
 	for _, r := range o.Rows {
 		if r.Sweep == nil {
 			continue
@@ -41,7 +37,11 @@ func SweepTable(o *Outcome, stamp report.Stamp) *report.Table {
 			if i == r.Sweep.Peak {
 				peak = "peak"
 			}
-			t.AddRow(stepCells(r.Row.Name, i+1, st.Phase, loop, st.Offered, st.Measurement, yesNo(st.Within), peak, st.Broke)...)
+			t.AddRow(stepCells(r.Row.Name, i+1, st.Phase, st.Loop(), st.Offered, st.Measurement, yesNo(st.Within), peak, st.Broke)...)
+		}
+		loop := ""
+		if p, ok := r.Sweep.PeakStep(); ok {
+			loop = p.Loop()
 		}
 		for i, m := range r.Runs {
 			t.AddRow(stepCells(r.Row.Name, len(r.Sweep.Steps)+i+1, PhaseConfirm, loop, r.peakOffered(), m, "", "", "")...)
@@ -87,7 +87,7 @@ func (o *Outcome) sweepNotes() []string {
 		loop = fmt.Sprintf("closed loop from a window of %.0f", s.Start)
 	}
 	notes := []string{
-		fmt.Sprintf("sweep: %s, x%g a step (at most %d steps), then %d steps halving the gap around the knee; each step %s after %s of warm-up, in one load generator session (one guest boot)",
+		fmt.Sprintf("sweep: %s, x%g a step (at most %d steps), then %d steps halving the gap around the knee; each step %s after %s of warm-up, in one load generator session (one guest boot); an open loop whose client cannot send its rate goes on as a closed loop of windows rising from 1",
 			loop, s.Factor, s.MaxSteps, s.Refine, s.Duration, s.Warmup),
 		fmt.Sprintf("bounds of a sustainable step: lost or wrong at most %g%% of requests, p99 at most %gx the row's light-load p50 (its first step; the light-load p99 when higher)", 100*s.LossBound, s.P99Factor),
 		fmt.Sprintf("peak: the step within bounds with the most right replies; Table 4's figure is the median of %d run(s) of %s at its offered load, each in a fresh session", o.Runs, o.Workload.Duration),
