@@ -15,7 +15,7 @@ import (
 // startsRuns are the commands that start runs: each first sweeps what
 // runs of ended ukkv processes left behind, so that a kill -9 costs
 // nothing for long.
-var startsRuns = []string{"run", "boottime", "compare", "bench", "loopback"}
+var startsRuns = []string{"run", "boottime", "compare", "bench", "loopback", "profile"}
 
 // sweepLeftovers removes the state on the host (run folders, DPDK
 // runtime and hugepage files, TAP and veth devices, namespaces) whose

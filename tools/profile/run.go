@@ -14,6 +14,7 @@ import (
 	"github.com/ukkv/ukkv/tools/boot"
 	"github.com/ukkv/ukkv/tools/dpdk"
 	"github.com/ukkv/ukkv/tools/kvload"
+	"github.com/ukkv/ukkv/tools/process"
 	"github.com/ukkv/ukkv/tools/qemu"
 	"github.com/ukkv/ukkv/tools/tbcount"
 )
@@ -33,7 +34,7 @@ type sample struct {
 // counts the guest's instructions: left alone for cfg.Idle (kvload
 // paused before its measured run), then over the measured requests.
 func measure(ctx context.Context, cfg Config, img *boot.Image) (sample, error) {
-	dir, err := os.MkdirTemp("", "ukkv-profile-")
+	dir, err := process.OwnedTempDir("profile")
 	if err != nil {
 		return sample{}, err
 	}
