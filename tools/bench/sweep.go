@@ -29,7 +29,8 @@ type Sweep struct {
 	// a sustainable step may have.
 	LossBound float64
 	// P99Factor times the light-load p50 bounds the p99 of a sustainable
-	// step; the light-load p99 is the bound when it is higher.
+	// step; twice the light-load p99 is the bound when it is higher, so
+	// that a row jittery even at light load is not judged by its noise.
 	P99Factor float64
 }
 
@@ -107,6 +108,9 @@ type Measurer func(ctx context.Context, s kvload.Step) (Measurement, error)
 // clientShortfall is the share of an open loop's rate below which the
 // client, not the server, failed to offer the load.
 const clientShortfall = 0.9
+
+// jitterHeadroom times the light-load p99 is the least p99 bound.
+const jitterHeadroom = 2
 
 // riseMin is how much a closed loop's replies must grow from one window
 // to the next for the server to count as not yet saturated.
@@ -208,7 +212,7 @@ func (s Sweep) take(ctx context.Context, measure Measurer, res *SweepResult, pha
 	}
 	if len(res.Steps) == 0 {
 		res.LightP50 = m.P50
-		res.P99Bound = math.Max(s.P99Factor*m.P50, m.P99)
+		res.P99Bound = math.Max(s.P99Factor*m.P50, jitterHeadroom*m.P99)
 	}
 	st.Broke = s.broken(m, res.P99Bound)
 	st.Within = st.Broke == ""

@@ -192,3 +192,21 @@ func TestSweepValidate(t *testing.T) {
 		}
 	}
 }
+
+// TestSweepBoundLeavesRoomForLightLoadJitter: a row whose p99 is 30x
+// its p50 even at light load is bounded by twice that p99, not by 10x
+// its p50, which its first step would already break.
+func TestSweepBoundLeavesRoomForLightLoadJitter(t *testing.T) {
+	jittery := func(ctx context.Context, s kvload.Step) (Measurement, error) {
+		return Measurement{RequestsPerS: s.Rate, RepliesPerS: s.Rate, P50: 10, P99: 300, Requests: 100, Replies: 100}, nil
+	}
+	s := DefaultSweep()
+	s.MaxSteps = 3
+	res, err := s.Run(context.Background(), jittery)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.P99Bound != 600 || res.Peak != 2 {
+		t.Errorf("p99 bound %g, peak step %d; want 600 and the last of 3", res.P99Bound, res.Peak+1)
+	}
+}

@@ -89,7 +89,7 @@ func (o *Outcome) sweepNotes() []string {
 	notes := []string{
 		fmt.Sprintf("sweep: %s, x%g a step (at most %d steps), then %d steps halving the gap around the knee; each step %s after %s of warm-up, in one load generator session (one guest boot); an open loop whose client cannot send its rate goes on as a closed loop of windows rising from 1",
 			loop, s.Factor, s.MaxSteps, s.Refine, s.Duration, s.Warmup),
-		fmt.Sprintf("bounds of a sustainable step: lost or wrong at most %g%% of requests, p99 at most %gx the row's light-load p50 (its first step; the light-load p99 when higher)", 100*s.LossBound, s.P99Factor),
+		fmt.Sprintf("bounds of a sustainable step: lost or wrong at most %g%% of requests, p99 at most %gx the row's light-load p50 (its first step), or twice the light-load p99 when higher", 100*s.LossBound, s.P99Factor),
 		fmt.Sprintf("peak: the step within bounds with the most right replies; Table 4's figure is the median of %d run(s) of %s at its offered load, each in a fresh session", o.Runs, o.Workload.Duration),
 	}
 	for _, r := range o.Rows {
