@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ukkv/ukkv/tools/render"
+	"github.com/ukkv/ukkv/tools/sources"
 	"github.com/ukkv/ukkv/tools/variant"
 )
 
@@ -47,5 +48,21 @@ func TestBadInputIsRefusedWithTheValidChoices(t *testing.T) {
 		if err := render.Check("../..", v); err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// `build all` on a cache without the optional elfloader sources builds
+// every other Unikraft variant instead of failing.
+func TestBuildAllLeavesOutVariantsWhoseOptionalSourcesAreMissing(t *testing.T) {
+	cache := &sources.Cache{Dir: t.TempDir(), Sources: sources.Pinned}
+	var want []string
+	for _, v := range variant.OfKind(variant.Unikraft) {
+		if !v.Elfloader() {
+			want = append(want, v.Name)
+		}
+	}
+	got := variant.Names(withSources(context.Background(), cache, variant.OfKind(variant.Unikraft)))
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("build all without the elfloader sources builds %v, want %v", got, want)
 	}
 }
