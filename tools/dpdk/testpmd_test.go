@@ -13,7 +13,7 @@ func TestSwitchArgs(t *testing.T) {
 		"--file-prefix ukkv12_0", "--no-huge -m 256", "--no-pci",
 		"--vdev net_vhost0,iface=/r/vhost.sock,queues=1",
 		"--vdev net_tap0,iface=ukkv12_0",
-		"-- --forward-mode=io", "--total-num-mbufs=16384",
+		"-- --forward-mode=io", "--total-num-mbufs=16384", "--no-mlockall",
 	} {
 		if !strings.Contains(noHuge, want) {
 			t.Errorf("args lack %q:\n%s", want, noHuge)
