@@ -12,8 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -252,10 +250,10 @@ func runJob(ctx context.Context, opts Options, job *Job, name string) (*Manifest
 	}, nil
 }
 
-// inputsDigest covers everything an image is made of: the app folder,
-// every file in the folders of the C sources and headers it compiles (so
-// a header included by a relative name counts too), the kconfig, the
-// pinned source revisions and the backend with its version.
+// inputsDigest covers everything an image is made of: the rendered app
+// folder, every source file (C, headers, Config.uk, Makefile.uk) in the
+// folders the app compiles from, the kconfig, the pinned source
+// revisions and the backend with its version.
 func inputsDigest(opts Options, v *variant.Variant, defconfig string) (string, error) {
 	d := newHash()
 	d.value("backend", opts.Backend.Name())
@@ -269,13 +267,7 @@ func inputsDigest(opts Options, v *variant.Variant, defconfig string) (string, e
 	if err := d.tree(opts.RepoRoot, filepath.Join(render.Root, v.Name), anyFile); err != nil {
 		return "", err
 	}
-	var dirs []string
-	for _, src := range v.Sources {
-		dirs = append(dirs, filepath.Dir(src))
-	}
-	dirs = append(dirs, v.Includes...)
-	sort.Strings(dirs)
-	for _, dir := range slices.Compact(dirs) {
+	for _, dir := range v.AppInputs {
 		if err := d.tree(opts.RepoRoot, dir, isSource); err != nil {
 			return "", err
 		}

@@ -1,13 +1,12 @@
 // Package render turns a Unikraft variant of the registry into its app
-// folder kraftfiles/<variant>/: the Kraftfile, Makefile.uk and Config.uk.
+// folder kraftfiles/<variant>/: the Kraftfile with the variant's kconfig,
+// and a Makefile.uk and Config.uk that lead to the app's own.
 package render
 
 import (
-	"bytes"
 	"fmt"
 	"path"
 	"path/filepath"
-	"strings"
 
 	"github.com/ukkv/ukkv/tools/kraftfile"
 	"github.com/ukkv/ukkv/tools/sources"
@@ -94,29 +93,15 @@ func component(source string, kc map[string]string) (kraftfile.Component, error)
 	return kraftfile.Component{}, fmt.Errorf("no pinned source %q", source)
 }
 
-// libName is the Unikraft library the app's own code forms.
-const libName = "appkvstore"
-
+// makefileUK includes the app's own Makefile.uk, which names its
+// sources from its own folder: the rendered folder is where kraft and
+// Unikraft's make (A=) find the app, the app itself stays in one place.
 func makefileUK(v *variant.Variant) []byte {
-	var b bytes.Buffer
-	b.WriteString(header)
-	fmt.Fprintf(&b, "$(eval $(call addlib,%s))\n\n", libName)
-	lib := strings.ToUpper(libName)
-	for _, inc := range v.Includes {
-		fmt.Fprintf(&b, "%s_CINCLUDES-y += -I$(APP_BASE)/%s\n", lib, path.Join(toRepoRoot, inc))
-	}
-	for _, src := range v.Sources {
-		fmt.Fprintf(&b, "%s_SRCS-y += $(APP_BASE)/%s\n", lib, path.Join(toRepoRoot, src))
-	}
-	return b.Bytes()
+	return []byte(fmt.Sprintf("%sinclude $(APP_BASE)/%s/Makefile.uk\n", header, path.Join(toRepoRoot, v.AppFolder)))
 }
 
-// configUK gives the app its own kconfig symbol; the variant's settings
-// stay in the Kraftfile, the one switchboard for both backends.
+// configUK sources the app's own Config.uk, whose choice of front end
+// the Kraftfile's kconfig sets; UK_APP is the rendered folder.
 func configUK(v *variant.Variant) []byte {
-	var b bytes.Buffer
-	b.WriteString(header)
-	fmt.Fprintf(&b, "config %s\n\tbool\n\tdefault y\n\thelp\n\t  %s: %s\n",
-		strings.ToUpper(libName), v.Name, v.Description)
-	return b.Bytes()
+	return []byte(fmt.Sprintf("%ssource \"$(UK_APP)/%s/Config.uk\"\n", header, path.Join(toRepoRoot, v.AppFolder)))
 }

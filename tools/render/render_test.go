@@ -96,24 +96,36 @@ func TestKraftfilesParseBack(t *testing.T) {
 	}
 }
 
-func TestMakefileNamesSourcesRelativeToTheApp(t *testing.T) {
+// TestAppFolderLeadsToTheAppRelatively: the rendered Makefile.uk and
+// Config.uk reach the app's own files by a path relative to the rendered
+// folder, which exist, and name no path of this machine.
+func TestAppFolderLeadsToTheAppRelatively(t *testing.T) {
 	repo, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, v := range variant.OfKind(variant.Unikraft) {
+		if v.AppFolder == "" {
+			continue // a pinned app brings its own files
+		}
 		files, err := Files(v)
 		if err != nil {
 			t.Fatal(err)
 		}
-		mk := string(files["Makefile.uk"])
-		for _, src := range v.Sources {
-			if !strings.Contains(mk, "$(APP_BASE)/../../"+src+"\n") {
-				t.Errorf("%s: Makefile.uk does not compile %s:\n%s", v.Name, src, mk)
+		for name, want := range map[string]string{
+			"Makefile.uk": "include $(APP_BASE)/../../" + v.AppFolder + "/Makefile.uk\n",
+			"Config.uk":   "source \"$(UK_APP)/../../" + v.AppFolder + "/Config.uk\"\n",
+		} {
+			got := string(files[name])
+			if !strings.HasSuffix(got, want) {
+				t.Errorf("%s: %s does not end with %q:\n%s", v.Name, name, want, got)
 			}
-		}
-		if strings.Contains(mk, repo) || strings.Contains(mk, os.Getenv("HOME")+"/") {
-			t.Errorf("%s: Makefile.uk names a path of this machine:\n%s", v.Name, mk)
+			if strings.Contains(got, repo) || strings.Contains(got, os.Getenv("HOME")+"/") {
+				t.Errorf("%s: %s names a path of this machine:\n%s", v.Name, name, got)
+			}
+			if _, err := os.Stat(filepath.Join(repo, v.AppFolder, name)); err != nil {
+				t.Errorf("%s: the app has no %s: %v", v.Name, name, err)
+			}
 		}
 	}
 }

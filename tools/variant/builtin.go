@@ -2,15 +2,13 @@ package variant
 
 import "fmt"
 
-// coreSources is the I/O-free KV core every front end links.
-var coreSources = []string{"apps/kvstore/core/kv.c"}
+// kvstoreApp is the Unikraft app of the KV server: its Config.uk
+// chooses the front end; its Makefile.uk compiles that front end, the
+// start-up code, the options unit all front ends share and the KV core
+// from these folders.
+const kvstoreApp = "apps/kvstore/unikraft"
 
-// unikraftSources are the start-up and shutdown every Unikraft front end
-// shares, with the core; lwipSources add the UDP socket both lwIP ones bind.
-var (
-	unikraftSources = append([]string{"apps/kvstore/unikraft/main.c", "apps/kvstore/common/options.c"}, coreSources...)
-	lwipSources     = append([]string{"apps/kvstore/unikraft/udpsock.c"}, unikraftSources...)
-)
+var kvstoreInputs = []string{kvstoreApp, "apps/kvstore/common", "apps/kvstore/core"}
 
 // unikraftKConfig is the Unikraft core configuration all three Unikraft
 // variants share, so that they differ only in what the front end needs.
@@ -85,9 +83,9 @@ func init() {
 		Name:        "raw-uknetdev",
 		Kind:        Unikraft,
 		Description: "no network stack: polls the uknetdev rx queue in bursts of --batch (default 32), answers ARP, parses Ethernet/IPv4/UDP and checksums itself, sends replies in bursts",
-		Sources:     append([]string{"apps/kvstore/unikraft/raw.c", "apps/kvstore/core/pkt.c"}, unikraftSources...),
-		Includes:    []string{"apps/kvstore/core"},
-		KConfig:     withKConfig(unikraftKConfig, nil),
+		AppFolder:   kvstoreApp,
+		AppInputs:   kvstoreInputs,
+		KConfig:     withKConfig(unikraftKConfig, map[string]string{"CONFIG_APPKVSTORE_RAW": "y"}),
 		SizeBudget:  rawSizeBudget,
 		Preloads:    true,
 		PaperMode:   "uknetdev",
@@ -96,21 +94,20 @@ func init() {
 		Name:        "batched",
 		Kind:        Unikraft,
 		Description: "lwIP sockets, up to --batch (default 32) datagrams per wake-up: Unikraft 0.16 has no recvmmsg/sendmmsg, so a blocking poll(), non-blocking recvmsg until empty or full, then the sendmsg calls",
-		Sources:     append([]string{"apps/kvstore/unikraft/batched.c"}, lwipSources...),
-		Includes:    []string{"apps/kvstore/core"},
-		// batched.c waits in poll()
-		KConfig:    withKConfig(unikraftKConfig, map[string]string{"CONFIG_LIBPOSIX_POLL": "y"}),
-		Libraries:  []Library{lwipUDP()},
-		SizeBudget: lwipSizeBudget,
-		Preloads:   true,
+		AppFolder:   kvstoreApp,
+		AppInputs:   kvstoreInputs,
+		KConfig:     withKConfig(unikraftKConfig, map[string]string{"CONFIG_APPKVSTORE_BATCHED": "y"}),
+		Libraries:   []Library{lwipUDP()},
+		SizeBudget:  lwipSizeBudget,
+		Preloads:    true,
 	})
 	register(&Variant{
 		Name:        "lwip-socket",
 		Kind:        Unikraft,
 		Description: "lwIP sockets, one recvmsg/sendmsg per request",
-		Sources:     append([]string{"apps/kvstore/unikraft/socket.c"}, lwipSources...),
-		Includes:    []string{"apps/kvstore/core"},
-		KConfig:     withKConfig(unikraftKConfig, nil),
+		AppFolder:   kvstoreApp,
+		AppInputs:   kvstoreInputs,
+		KConfig:     withKConfig(unikraftKConfig, map[string]string{"CONFIG_APPKVSTORE_SOCKET": "y"}),
 		Libraries:   []Library{lwipUDP()},
 		SizeBudget:  lwipSizeBudget,
 		Preloads:    true,

@@ -42,17 +42,20 @@ type Variant struct {
 	Kind        Kind
 	Description string
 
-	// Sources are the C files of a Unikraft app, relative to the
-	// repository root; Includes are its header folders.
-	Sources  []string
-	Includes []string
-	// KConfig is the Unikraft core configuration of the app.
+	// AppFolder is the folder of this repository holding the Unikraft
+	// app a Unikraft row builds (its Config.uk and Makefile.uk);
+	// AppInputs are the folders its Makefile.uk compiles from, whose
+	// change makes the image stale. Both relative to the repository root.
+	AppFolder string
+	AppInputs []string
+	// KConfig is the row's Unikraft configuration: the core's and the
+	// app's (which front end it compiles).
 	KConfig   map[string]string
 	Libraries []Library
 	// SizeBudget is the image size, in bytes, a Unikraft row should stay under.
 	SizeBudget int64
 	// App, when set, is the pinned source whose folder is the Unikraft
-	// app (app-elfloader), in place of one rendered from Sources.
+	// app (app-elfloader), in place of AppFolder.
 	App string
 
 	// Program is the server a Linux-guest or host row runs, or the

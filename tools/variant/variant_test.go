@@ -49,9 +49,9 @@ func TestSelectRefusesARowOfAnotherKind(t *testing.T) {
 }
 
 // TestEveryRowSaysHowItIsBuiltAndStarted walks the registry: names are
-// unique, a Unikraft row has sources (or, loading a program, an app) and
-// a size budget, any other row a program, and a server that is not ours
-// announces its port through init.
+// unique, a Unikraft row has an app (a folder of ours and its inputs, or,
+// loading a program, a pinned app) and a size budget, any other row a
+// program, and a server that is not ours announces its port through init.
 func TestEveryRowSaysHowItIsBuiltAndStarted(t *testing.T) {
 	seen := map[string]bool{}
 	for _, v := range All() {
@@ -61,12 +61,15 @@ func TestEveryRowSaysHowItIsBuiltAndStarted(t *testing.T) {
 		seen[v.Name] = true
 		switch v.Kind {
 		case Unikraft:
-			if (len(v.Sources) == 0) == (v.App == "") || (v.Program != "") != (v.App != "") || v.SizeBudget <= 0 {
-				t.Errorf("Unikraft row %s: sources %v, size budget %d, program %q", v.Name, v.Sources, v.SizeBudget, v.Program)
+			ours := v.AppFolder != "" && len(v.AppInputs) > 0 && v.App == "" && v.Program == ""
+			loads := v.AppFolder == "" && v.App != "" && v.Program != ""
+			if !ours && !loads || v.SizeBudget <= 0 {
+				t.Errorf("Unikraft row %s: app folder %q, inputs %v, app %q, program %q, size budget %d",
+					v.Name, v.AppFolder, v.AppInputs, v.App, v.Program, v.SizeBudget)
 			}
 		case LinuxGuest, Host:
-			if v.Program == "" || len(v.Sources) > 0 || v.SizeBudget != 0 {
-				t.Errorf("%s row %s: program %q, sources %v, size budget %d", v.Kind, v.Name, v.Program, v.Sources, v.SizeBudget)
+			if v.Program == "" || v.App != "" || v.AppFolder != "" || v.SizeBudget != 0 {
+				t.Errorf("%s row %s: program %q, app %q %q, size budget %d", v.Kind, v.Name, v.Program, v.App, v.AppFolder, v.SizeBudget)
 			}
 		default:
 			t.Errorf("row %s: unknown kind %q", v.Name, v.Kind)
