@@ -16,8 +16,23 @@ func init() {
 		Long: `The Unikraft sources live in a per-user cache: $UKKV_CACHE if set, else
 $XDG_CACHE_HOME/ukkv, else ~/.cache/ukkv. Each is pinned to one revision.`,
 	}
-	cmd.AddCommand(sourcesFetchCmd(), sourcesImportCmd(), sourcesStatusCmd())
+	cmd.AddCommand(sourcesGetCmd(), sourcesFetchCmd(), sourcesImportCmd(), sourcesStatusCmd())
 	root.AddCommand(cmd)
+}
+
+func sourcesGetCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "get",
+		Short: "Make sure the pinned sources are cached: fetch them when online, else name the import command",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cache, err := sources.Open()
+			if err != nil {
+				return err
+			}
+			return cache.Get(cmd.Context())
+		},
+	}
 }
 
 func sourcesFetchCmd() *cobra.Command {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // fixture is a small git repository with two tagged commits, v1 and v2.
@@ -265,5 +266,38 @@ func TestOptionalSourceIsNeededOnlyWhereNamed(t *testing.T) {
 	}
 	if err := only.Verify(context.Background()); err != nil {
 		t.Errorf("after importing it: %v", err)
+	}
+}
+
+func TestGetFetchesWhatIsMissingAndKeepsWhatIsThere(t *testing.T) {
+	f := newFixture(t)
+	c := cacheOf(t, f.v2)
+	for i := 0; i < 2; i++ {
+		if err := c.Get(context.Background()); err != nil {
+			t.Fatalf("get %d: %v", i+1, err)
+		}
+		if err := c.Verify(context.Background()); err != nil {
+			t.Fatalf("after get %d: %v", i+1, err)
+		}
+	}
+}
+
+// TestGetOfflineStopsAtOnceNamingTheImport: a host that refuses stands
+// for no network.
+func TestGetOfflineStopsAtOnceNamingTheImport(t *testing.T) {
+	f := newFixture(t)
+	src := f.v2
+	src.URL = "https://127.0.0.1:1/unikraft.git"
+	c := cacheOf(t, src)
+	start := time.Now()
+	err := c.Get(context.Background())
+	if err == nil || !strings.Contains(err.Error(), ImportCommand) || !strings.Contains(err.Error(), "127.0.0.1 is unreachable") {
+		t.Fatalf("want a refusal naming the host and %q, got %v", ImportCommand, err)
+	}
+	if took := time.Since(start); took > probeTimeout {
+		t.Errorf("took %s", took)
+	}
+	if entries, _ := os.ReadDir(c.Dir); len(entries) != 0 {
+		t.Errorf("a failed get left %v in the cache", entries)
 	}
 }
