@@ -29,6 +29,10 @@ $(BIN):
 $(BIN)/ukkv: go.mod go.sum $(shell find tools -name '*.go' -not -name '*_test.go') | $(BIN)
 	$(GO) build -o $@ ./tools/cmd/ukkv
 
+# Runs go test and lists every skipped test with its reason.
+$(BIN)/testreport: go.mod $(wildcard tools/testreport/*.go tools/cmd/testreport/*.go) | $(BIN)
+	$(GO) build -o $@ ./tools/cmd/testreport
+
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
@@ -38,11 +42,13 @@ deps:
 	fi
 	$(GO) mod download
 
-check-go: all
+# Ends with "skipped: N" and each skipped test's reason; UKKV_STRICT=1
+# fails on any skip.
+check-go: all $(BIN)/testreport
 	$(GO) vet ./...
 	@if command -v kraft >/dev/null; then echo "kraft backend tests run with $$(kraft version | head -n 1)"; \
 	else echo "kraft not on PATH: the kraft backend tests skip (README: Building with kraft)"; fi
-	$(GO) test -count=1 ./...
+	GO=$(GO) $(BIN)/testreport -count=1 ./...
 
 # The test command of the README: installs what is missing, then runs
 # every check of every app and of the toolkit.
@@ -51,21 +57,24 @@ test: deps
 	$(MAKE) unikraft-images
 	$(MAKE) $(CHECKS) check-go
 
-# The Unikraft images the boot and bench tests use, built when the pinned
-# sources are in the cache; without them those tests skip and say how to
-# get the sources.
+# The Unikraft images the boot and bench tests use, built once the pinned
+# sources are in the cache (fetched when online); without them those
+# tests skip and say how to get the sources.
 unikraft-images: $(BIN)/ukkv
-	@if $(BIN)/ukkv sources status >/dev/null 2>&1; then \
+	@if $(BIN)/ukkv sources get; then \
 		$(BIN)/ukkv build all --no-results; \
 	else \
-		echo "Unikraft sources missing: Unikraft tests will skip (run bin/ukkv sources fetch or import)"; \
+		echo "Unikraft sources missing: the Unikraft tests will skip"; \
 	fi
 
 # The main job: build every variant, boot them, measure, report. Each
 # step writes its own folder of results/; run it on an otherwise idle
 # machine.
-evaluate: deps all
-	$(BIN)/ukkv sources status
+# The sources come first: offline and without them, it stops at once
+# naming the import command.
+evaluate: deps $(BIN)/ukkv
+	$(BIN)/ukkv sources get
+	$(MAKE) all
 	$(BIN)/ukkv build all
 	$(MAKE) bench-kvcore
 	$(BIN)/ukkv loopback
