@@ -19,8 +19,7 @@ const ResultsDir = "results/build"
 // one row per image, and wall.* this run's wall time as the cold figure
 // when every variant was built in a fresh folder, or the no-op figure when
 // none was built; an incremental build is no figure of either.
-func WriteResults(repoRoot string, results []Result, wall time.Duration, info map[string]string) ([]string, error) {
-	stamp := report.NewStamp("", info)
+func WriteResults(repoRoot string, results []Result, wall time.Duration, stamp report.Stamp) ([]string, error) {
 	images := &report.Table{
 		Title: "Unikraft images",
 		Stamp: stamp,

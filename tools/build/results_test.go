@@ -46,7 +46,7 @@ func TestWallTimeCountsOnlyColdAndNoOpBuilds(t *testing.T) {
 	root := t.TempDir()
 	write := func(rs []Result, wall time.Duration) {
 		t.Helper()
-		if _, err := WriteResults(root, rs, wall, nil); err != nil {
+		if _, err := WriteResults(root, rs, wall, report.NewStamp("", nil)); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -11,11 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ukkv/ukkv/tools/bench"
-	"github.com/ukkv/ukkv/tools/boot"
-	"github.com/ukkv/ukkv/tools/build"
-	"github.com/ukkv/ukkv/tools/qemu"
-	"github.com/ukkv/ukkv/tools/report"
-	"github.com/ukkv/ukkv/tools/sources"
+	"github.com/ukkv/ukkv/tools/experiment"
 	"github.com/ukkv/ukkv/tools/variant"
 )
 
@@ -99,8 +95,8 @@ offered load) and sweep-latency.svg (p99 against replies). Needs root.`,
 	}
 	f := cmd.Flags()
 	f.IntVar(&runs, "runs", 3, "measured runs of each row")
-	f.DurationVar(&w.Duration, "duration", w.Duration, "length of each measured run")
-	f.DurationVar(&w.Warmup, "warmup", w.Warmup, "unmeasured load before each run")
+	durationFlag(f, &w.Duration, "duration", w.Duration, "length of each measured run")
+	durationFlag(f, &w.Warmup, "warmup", w.Warmup, "unmeasured load before each run")
 	f.Float64Var(&w.GetRatio, "get-ratio", w.GetRatio, "share of GET requests, 0..1 (the rest are SETs)")
 	f.IntVar(&w.Keys, "keys", w.Keys, "number of keys")
 	f.IntVar(&w.ValueSize, "value-size", w.ValueSize, "bytes of each value")
@@ -113,8 +109,8 @@ offered load) and sweep-latency.svg (p99 against replies). Needs root.`,
 	f.Float64Var(&sw.Factor, "sweep-factor", sw.Factor, "rise of the load from one sweep step to the next")
 	f.IntVar(&sw.MaxSteps, "sweep-steps", sw.MaxSteps, "most rising steps of a sweep")
 	f.IntVar(&sw.Refine, "sweep-refine", sw.Refine, "steps that split the gap around the knee after the rise")
-	f.DurationVar(&sw.Duration, "step-duration", sw.Duration, "measured length of each sweep step")
-	f.DurationVar(&sw.Warmup, "step-warmup", sw.Warmup, "unmeasured load before each sweep step")
+	durationFlag(f, &sw.Duration, "step-duration", sw.Duration, "measured length of each sweep step")
+	durationFlag(f, &sw.Warmup, "step-warmup", sw.Warmup, "unmeasured load before each sweep step")
 	f.Float64Var(&lossPercent, "loss-bound", 100*sw.LossBound, "percent of requests a sustainable step may lose or get wrong")
 	f.Float64Var(&sw.P99Factor, "p99-bound", sw.P99Factor, "p99 bound of a sustainable step, times the row's light-load p50")
 	f.StringVar(&client.Topology, "topology", bench.Direct, "guest rows: "+bench.Direct+" (kvload is the guest's vhost-user backend) or "+bench.Switch+" (testpmd forwards between the guest and kvload, as in the paper)")
@@ -128,90 +124,29 @@ offered load) and sweep-latency.svg (p99 against replies). Needs root.`,
 // runBench measures the rows and writes the reports; rows that failed
 // make the command fail after the reports are written.
 func runBench(ctx context.Context, rows []*variant.Variant, runs int, w bench.Workload, sw *bench.Sweep, client bench.Client, hostTap bool, results string) error {
-	repo, err := build.RepoRoot()
+	env, err := experiment.NewEnv()
 	if err != nil {
 		return err
 	}
 	if results == "" {
-		results = filepath.Join(repo, benchResultsDir)
+		results = filepath.Join(env.Repo, benchResultsDir)
 	}
-	real := &bench.Real{Repo: repo, HostTap: hostTap}
-	accel := ""
-	if needsGuests(rows) {
-		if real.Guests, accel, err = guests(ctx, repo, client); err != nil {
-			real.NoGuests = err.Error()
-			log.Warnf("guest rows will be skipped: %v", err)
-		}
-	}
-	paper, err := report.PaperTable4()
-	if err != nil {
-		return err
-	}
-	out, err := bench.Run(ctx, bench.Options{
-		Rows: rows, Runs: runs, Workload: w, Booter: real, Loader: real,
-		Progress:    bench.NewProgress(os.Stderr, isTerminal(os.Stderr)),
-		Accelerator: accel, Sweep: sw,
+	r, err := experiment.Bench(ctx, env, experiment.BenchOptions{
+		Rows: rows, Runs: runs, Workload: w, Sweep: sw, Client: client, HostTap: hostTap,
+		Progress: bench.NewProgress(os.Stderr, isTerminal(os.Stderr)),
 	})
 	if err != nil {
-		// interrupted: nothing is written, so no report shows a partial bench
-		return err
-	}
-	if err := out.NothingMeasured(); err != nil {
-		return fmt.Errorf("%w\nnothing written: the reports in %s are left as they were", err, results)
-	}
-	stamp := report.NewStamp(accelName(real), revisions(ctx, repo))
-	paths, err := bench.Write(results, out, paper, stamp)
-	if err != nil {
-		return err
-	}
-	log.Infof("wrote %s", strings.Join(relativeTo(repo, paths), ", "))
-	return out.Failed()
-}
-
-func needsGuests(rows []*variant.Variant) bool {
-	for _, r := range rows {
-		if r.InGuest() {
-			return true
+		if ctx.Err() == nil {
+			return fmt.Errorf("%w\nnothing written: the reports in %s are left as they were", err, results)
 		}
+		return err // interrupted: nothing is written, so no report shows a partial bench
 	}
-	return false
-}
-
-// guests picks the accelerator by a probe boot and returns the guest
-// booter with the accelerator and why it was chosen.
-func guests(ctx context.Context, repo string, client bench.Client) (*bench.Guests, string, error) {
-	if _, err := qemu.Binary(); err != nil {
-		return nil, "", err
-	}
-	cache, err := sources.DefaultDir()
+	paths, err := bench.Write(results, r.Outcome, r.Paper, r.Stamp)
 	if err != nil {
-		return nil, "", err
+		return err
 	}
-	v, err := qemu.ChooseAccel(ctx, cache)
-	if err != nil {
-		return nil, "", err
-	}
-	v.Warn()
-	g := &bench.Guests{Repo: repo, Cache: cache, Accel: v.Accel, ReadyTimeout: boot.DefaultReadyTimeout,
-		Topology: client.Topology, ClientNetns: client.Netns}
-	return g, fmt.Sprintf("%s (%s)", v.Accel, v.Reason), nil
-}
-
-func accelName(r *bench.Real) string {
-	if r.Guests == nil {
-		return ""
-	}
-	return string(r.Guests.Accel)
-}
-
-// revisions are the pinned Unikraft sources and the project's own commit.
-func revisions(ctx context.Context, repo string) map[string]string {
-	info := map[string]string{}
-	if cache, err := sources.Open(); err == nil {
-		info = cache.Revisions()
-	}
-	stampRevision(ctx, repo, info)
-	return info
+	log.Infof("wrote %s", strings.Join(relativeTo(env.Repo, paths), ", "))
+	return r.Outcome.Failed()
 }
 
 // isTerminal says whether f is a character device such as a terminal,

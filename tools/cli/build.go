@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ukkv/ukkv/tools/build"
+	"github.com/ukkv/ukkv/tools/provenance"
 	"github.com/ukkv/ukkv/tools/sources"
 	"github.com/ukkv/ukkv/tools/variant"
 )
@@ -62,9 +63,9 @@ to the repository). A build of all variants also writes results/build/, unless
 				return err
 			}
 			if !noResults && len(vs) == len(variant.OfKind(variant.Unikraft)) {
-				info := cache.Revisions()
-				info["backend"] = b.Name()
-				paths, err := build.WriteResults(repo, results, wall, info)
+				stamp := provenance.Stamp(cmd.Context(), repo, provenance.Facts{
+					Packages: []string{"gcc", "make"}, Info: map[string]string{"backend": b.Name()}})
+				paths, err := build.WriteResults(repo, results, wall, stamp)
 				if err != nil {
 					return err
 				}

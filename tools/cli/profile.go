@@ -1,16 +1,10 @@
 package cli
 
 import (
-	"path/filepath"
-	"strings"
-
-	log "github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 
-	"github.com/ukkv/ukkv/tools/boot"
+	"github.com/ukkv/ukkv/tools/experiment"
 	"github.com/ukkv/ukkv/tools/profile"
-	"github.com/ukkv/ukkv/tools/qemu"
-	"github.com/ukkv/ukkv/tools/report"
 	"github.com/ukkv/ukkv/tools/variant"
 )
 
@@ -28,42 +22,23 @@ machine is: two runs agree within about 2%. Writes results/profile/
 (JSON, CSV, Markdown, SVG; profile-functions.* lists the costliest
 functions).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
 			vs, err := variant.Select(args, variant.OfKind(variant.Unikraft))
 			if err != nil {
 				return err
 			}
-			env, err := newBootEnv()
+			env, err := experiment.NewGuestEnv()
 			if err != nil {
 				return err
 			}
-			defaults := profile.Defaults(env.repo, env.cache)
-			cfg.Repo, cfg.Cache, cfg.Plugin, cfg.KVLoad = env.repo, env.cache, defaults.Plugin, defaults.KVLoad
-			// the plugin counts translated code: TCG only, whatever KVM can do here
-			cfg.Accel = qemu.TCG
-			env.accel = qemu.Verdict{Accel: qemu.TCG, Reason: "instructions are counted by a TCG plugin"}
-			var results []*profile.Result
-			var imgs []*boot.Image
-			for _, v := range vs {
-				r, img, err := profile.Variant(ctx, cfg, v)
-				if err != nil {
+			reports, err := experiment.Profile(cmd.Context(), env, cfg, vs)
+			if err != nil {
+				return err
+			}
+			for _, r := range reports {
+				if err := writeResults(cmd, env.Repo, r); err != nil {
 					return err
 				}
-				results, imgs = append(results, r), append(imgs, img)
 			}
-			stamp := report.NewStamp(string(cfg.Accel), env.stampInfo(ctx, imgs))
-			t := profile.Table(cfg, results)
-			t.Stamp = stamp
-			if err := writeResults(cmd, env.repo, "profile", t, profile.Chart(results)); err != nil {
-				return err
-			}
-			ft := profile.FuncTable(cfg, results)
-			ft.Stamp = stamp
-			paths, err := report.WriteAll(filepath.Join(env.repo, "results", "profile"), "profile-functions", ft)
-			if err != nil {
-				return err
-			}
-			log.Infof("wrote %s", strings.Join(relativeTo(env.repo, paths), ", "))
 			return nil
 		},
 	}
@@ -73,6 +48,6 @@ functions).`,
 	f.IntVar(&cfg.Requests, "requests", d.Requests, "requests measured in each run")
 	f.IntVar(&cfg.Workload.Window, "window", d.Workload.Window, "requests kept outstanding")
 	f.IntVar(&cfg.Runs, "runs", d.Runs, "boots per variant, each measured on its own")
-	f.DurationVar(&cfg.Idle, "idle", d.Idle, "how long the guest is left alone to measure its idle loop")
+	durationFlag(f, &cfg.Idle, "idle", d.Idle, "how long the guest is left alone to measure its idle loop")
 	root.AddCommand(cmd)
 }

@@ -1,37 +1,28 @@
 package cli
 
 import (
-	"context"
-	"os/exec"
 	"path/filepath"
 	"strings"
 
 	log "github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 
+	"github.com/ukkv/ukkv/tools/experiment"
 	"github.com/ukkv/ukkv/tools/report"
 )
 
-// writeResults prints the table and writes results/DIR/DIR.*.
-func writeResults(cmd *cobra.Command, repo, name string, t *report.Table, charts ...*report.BarChart) error {
-	if err := t.WriteMarkdown(cmd.OutOrStdout()); err != nil {
+// writeResults prints an experiment's table and writes it with its
+// charts into results/NAME/.
+func writeResults(cmd *cobra.Command, repo string, r *experiment.Report) error {
+	if err := r.Table.WriteMarkdown(cmd.OutOrStdout()); err != nil {
 		return err
 	}
-	paths, err := report.WriteAll(filepath.Join(repo, "results", name), name, t, charts...)
+	paths, err := report.WriteAll(filepath.Join(repo, "results", r.Name), r.FileBase(), r.Table, r.Charts...)
 	if err != nil {
 		return err
 	}
 	log.Infof("wrote %s", strings.Join(relativeTo(repo, paths), ", "))
 	return nil
-}
-
-// stampRevision adds the project's own commit (git describe) to a
-// report's stamp info, where the repository is a git checkout.
-func stampRevision(ctx context.Context, repo string, info map[string]string) {
-	out, err := exec.CommandContext(ctx, "git", "-C", repo, "describe", "--always", "--dirty").Output()
-	if err == nil {
-		info["ukkv"] = strings.TrimSpace(string(out))
-	}
 }
 
 // relativeTo names each path relative to dir when it lies inside it.

@@ -12,11 +12,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ukkv/ukkv/tools/boot"
-	"github.com/ukkv/ukkv/tools/build"
 	"github.com/ukkv/ukkv/tools/dpdk"
+	"github.com/ukkv/ukkv/tools/experiment"
 	"github.com/ukkv/ukkv/tools/hostnet"
-	"github.com/ukkv/ukkv/tools/qemu"
-	"github.com/ukkv/ukkv/tools/sources"
 	"github.com/ukkv/ukkv/tools/variant"
 )
 
@@ -61,39 +59,6 @@ func (f *serverFlags) args() []string {
 	return args
 }
 
-// bootEnv is what every boot of a command shares.
-type bootEnv struct {
-	repo, cache string
-	accel       qemu.Verdict
-}
-
-// newBootEnv finds the repository, the cache and QEMU.
-func newBootEnv() (*bootEnv, error) {
-	repo, err := build.RepoRoot()
-	if err != nil {
-		return nil, err
-	}
-	cache, err := sources.DefaultDir()
-	if err != nil {
-		return nil, err
-	}
-	if _, err := qemu.Binary(); err != nil {
-		return nil, err
-	}
-	return &bootEnv{repo: repo, cache: cache}, nil
-}
-
-// pickAccel chooses the accelerator, once the input is known to be good.
-func (e *bootEnv) pickAccel(ctx context.Context) error {
-	v, err := qemu.ChooseAccel(ctx, e.cache)
-	if err != nil {
-		return err
-	}
-	v.Warn()
-	e.accel = v
-	return nil
-}
-
 func init() {
 	var (
 		server   serverFlags
@@ -121,7 +86,7 @@ socket path is printed.`,
 			if err != nil {
 				return err
 			}
-			env, err := newBootEnv()
+			env, err := experiment.NewGuestEnv()
 			if err != nil {
 				return err
 			}
@@ -131,15 +96,16 @@ socket path is printed.`,
 			} else if _, err := dpdk.Binary(); err != nil {
 				return err
 			}
-			img, err := boot.ImageFor(ctx, env.repo, env.cache, vs[0])
+			img, err := boot.ImageFor(ctx, env.Repo, env.Cache, vs[0])
 			if err != nil {
 				return err
 			}
-			if err := env.pickAccel(ctx); err != nil {
+			accel, err := env.Accel(ctx)
+			if err != nil {
 				return err
 			}
 			return run(ctx, cmd.OutOrStdout(), boot.Options{
-				Image: img, Accel: env.accel.Accel, MemoryMiB: memory, Subnet: subnet, Backend: backend,
+				Image: img, Accel: accel.Accel, MemoryMiB: memory, Subnet: subnet, Backend: backend,
 				Server: serverArgs, Console: os.Stderr, ReadyTimeout: timeout,
 			})
 		},
@@ -148,7 +114,7 @@ socket path is printed.`,
 	cmd.Flags().IntVarP(&memory, "memory", "m", 0, fmt.Sprintf("guest memory in MiB (0: %d, or more if the image needs it)", boot.DefaultMemoryMiB))
 	cmd.Flags().StringVar(&subnet, "subnet", "", "the run's /24 (host .1, guest .2); default: a free one in 10.200-249.x.0")
 	cmd.Flags().BoolVar(&noSwitch, "no-switch", false, "start no testpmd; another program owns the vhost-user socket")
-	cmd.Flags().DurationVar(&timeout, "timeout", boot.DefaultReadyTimeout, "how long to wait for the guest's ready line")
+	durationFlag(cmd.Flags(), &timeout, "timeout", boot.DefaultReadyTimeout, "how long to wait for the guest's ready line")
 	root.AddCommand(cmd)
 }
 

@@ -76,7 +76,7 @@ func TestRunRefusesBadInput(t *testing.T) {
 		{"qemu missing", []string{"run", "linux-single"}, t.TempDir(), "qemu-system-x86_64 not found: install the Debian package qemu-system-x86"},
 		{"testpmd missing", []string{"run", "linux-single"}, pathWith(t, "qemu-system-x86_64"), "dpdk-testpmd not found: install the Debian package dpdk-dev"},
 		{"boottime unknown", []string{"boottime", "linux-single", "nosuch"}, os.Getenv("PATH"), "unknown row"},
-		{"compare bad -n", []string{"compare", "-n", "0"}, os.Getenv("PATH"), "want -n >= 1"},
+		{"compare bad -n", []string{"compare", "-n", "0"}, os.Getenv("PATH"), "-n 0: at least 1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cmd := exec.Command(bin, tc.args...)

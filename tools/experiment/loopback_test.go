@@ -1,4 +1,4 @@
-package cli
+package experiment
 
 import (
 	"strings"
@@ -9,20 +9,20 @@ import (
 )
 
 func TestLoopbackOptionsCheck(t *testing.T) {
-	good := loopbackOptions{duration: 2 * time.Second, runs: 1, concurrency: 4, threads: 2, capacity: 10}
-	if err := good.check(); err != nil {
+	good := LoopbackOptions{Duration: 2 * time.Second, Runs: 1, Concurrency: 4, Threads: 2, Capacity: 10}
+	if err := good.Check(); err != nil {
 		t.Fatalf("%+v refused: %v", good, err)
 	}
-	for _, bad := range []func(o *loopbackOptions){
-		func(o *loopbackOptions) { o.duration = 500 * time.Millisecond },
-		func(o *loopbackOptions) { o.runs = 0 },
-		func(o *loopbackOptions) { o.concurrency = 3 },
-		func(o *loopbackOptions) { o.threads = 0 },
-		func(o *loopbackOptions) { o.capacity = 0 },
+	for _, bad := range []func(o *LoopbackOptions){
+		func(o *LoopbackOptions) { o.Duration = 500 * time.Millisecond },
+		func(o *LoopbackOptions) { o.Runs = 0 },
+		func(o *LoopbackOptions) { o.Concurrency = 3 },
+		func(o *LoopbackOptions) { o.Threads = 0 },
+		func(o *LoopbackOptions) { o.Capacity = 0 },
 	} {
 		o := good
 		bad(&o)
-		if o.check() == nil {
+		if o.Check() == nil {
 			t.Errorf("%+v accepted", o)
 		}
 	}
@@ -34,7 +34,7 @@ func TestLoopbackTable(t *testing.T) {
 		kvserver.Memcached("/usr/bin/memcached", "-m", "64"),
 	}
 	tps := map[string][]float64{"linux-batch": {300, 100, 200}, "memcached": {100, 100, 100}}
-	tab := loopbackTable(specs, tps, loopbackOptions{duration: 3 * time.Second, runs: 3, concurrency: 4, threads: 1})
+	tab := loopbackTable(specs, tps, LoopbackOptions{Duration: 3 * time.Second, Runs: 3, Concurrency: 4, Threads: 1})
 	row := tab.Rows[0]
 	want := []string{"linux-batch", "200", "100", "300", "2", "3"}
 	for i, w := range want {

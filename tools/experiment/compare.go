@@ -1,0 +1,142 @@
+package experiment
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	log "github.com/sirupsen/logrus"
+
+	"github.com/ukkv/ukkv/tools/boot"
+	"github.com/ukkv/ukkv/tools/qemu"
+	"github.com/ukkv/ukkv/tools/report"
+)
+
+// CompareOptions add the memory search to the boots.
+type CompareOptions struct {
+	BootOptions
+	// MemorySearch finds, by bisection between MemoryMinMiB and the boot
+	// memory, the smallest -m with which each row boots and serves.
+	MemorySearch bool
+	MemoryMinMiB int
+}
+
+func (o CompareOptions) check() error {
+	if err := o.BootOptions.check(); err != nil {
+		return err
+	}
+	if o.MemoryMinMiB < 1 || o.MemoryMiB != 0 && o.MemoryMinMiB > o.MemoryMiB {
+		return fmt.Errorf("want 1 <= --memory-min <= --memory")
+	}
+	return nil
+}
+
+// compareRow is what compare finds out about one row.
+type compareRow struct {
+	boots    bootTimes
+	bytes    int64
+	smallest int // MiB; 0 when not searched
+}
+
+// Compare reports, for each row, the image size, the boot time beside
+// the QEMU floor, and the smallest memory that boots and serves.
+func Compare(ctx context.Context, env *Env, o CompareOptions) (*Report, error) {
+	if err := o.check(); err != nil {
+		return nil, err
+	}
+	imgs, accel, err := env.images(ctx, o.BootOptions)
+	if err != nil {
+		return nil, err
+	}
+	floor, times, err := measureBoots(ctx, imgs, accel, o.BootOptions)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]compareRow, len(times))
+	for i, bt := range times {
+		if rows[i], err = compareOne(ctx, bt, accel, o); err != nil {
+			return nil, err
+		}
+	}
+	t := compareTable(floor, rows, accel)
+	t.Stamp = env.guestStamp(ctx, imgs)
+	return &Report{Name: "compare", Table: t, Charts: compareCharts(floor, rows)}, nil
+}
+
+// compareOne adds the image size and the smallest memory to boot times.
+func compareOne(ctx context.Context, bt bootTimes, accel qemu.Accel, o CompareOptions) (compareRow, error) {
+	r := compareRow{boots: bt}
+	var err error
+	if r.bytes, err = bt.img.Bytes(); err != nil {
+		return r, err
+	}
+	if !o.MemorySearch {
+		return r, nil
+	}
+	hi := o.MemoryMiB
+	if hi == 0 {
+		hi = max(boot.DefaultMemoryMiB, bt.img.MemoryMiB)
+	}
+	// A guest short of memory may hang instead of failing: give each try
+	// a few times its normal boot, not the default minutes.
+	timeout := max(30*time.Second, 4*slices.Max(bt.times))
+	log.Infof("searching the smallest memory of %s between %d and %d MiB", bt.img.Name, o.MemoryMinMiB, hi)
+	// every row serves on its default port: no server arguments
+	r.smallest, err = boot.SmallestMemory(ctx, boot.Options{Image: bt.img, Accel: accel, ReadyTimeout: timeout}, o.MemoryMinMiB, hi)
+	if err != nil && ctx.Err() == nil {
+		// One guest that never serves leaves a gap, not a lost report.
+		log.Warnf("smallest memory of %s not found: %v", bt.img.Name, err)
+		err = nil
+	}
+	return r, err
+}
+
+func compareTable(floor bootTimes, rows []compareRow, accel qemu.Accel) *report.Table {
+	t := &report.Table{
+		Title: "Variants compared: image size, boot time, memory",
+		Columns: []report.Column{
+			{Name: "variant"}, {Name: "image", Unit: "bytes"}, {Name: "boots"},
+			{Name: "boot median", Unit: "ms"}, {Name: "boot min", Unit: "ms"}, {Name: "boot max", Unit: "ms"},
+			{Name: "guest share", Unit: "ms"}, {Name: "smallest memory", Unit: "MiB"}, {Name: "accelerator"},
+		},
+		Notes: []string{
+			"image: the unikernel image, or kernel plus initramfs for the Linux guests",
+			"boot: QEMU start to the guest's ready line; guest share = boot median minus the median of " +
+				boot.FloorName + " (a generated guest that halts at once, same QEMU machine options)",
+			"smallest memory: the smallest -m with which the guest boots and answers a version request, found by bisection",
+		},
+	}
+	fms := floor.ms()
+	t.AddRow(report.Text(boot.FloorName), report.Cell{}, report.Int(int64(len(fms))), report.Num(median(fms)),
+		report.Num(slices.Min(fms)), report.Num(slices.Max(fms)), report.Cell{}, report.Cell{}, report.Text(string(accel)))
+	for _, r := range rows {
+		ms := r.boots.ms()
+		mem := report.Cell{}
+		if r.smallest > 0 {
+			mem = report.Int(int64(r.smallest))
+		}
+		t.AddRow(report.Text(r.boots.img.Name), report.Int(r.bytes), report.Int(int64(len(ms))),
+			report.Num(median(ms)), report.Num(slices.Min(ms)), report.Num(slices.Max(ms)),
+			report.Num(median(ms)-floor.medianMs()), mem, report.Text(string(accel)))
+	}
+	return t
+}
+
+func compareCharts(floor bootTimes, rows []compareRow) []*report.BarChart {
+	size := &report.BarChart{Name: "image", Title: "Image size", Unit: "KiB", Horizontal: true, Log: true}
+	mem := &report.BarChart{Name: "memory", Title: "Smallest memory that boots and serves", Unit: "MiB", Horizontal: true}
+	var bts []bootTimes
+	for _, r := range rows {
+		size.Groups = append(size.Groups, report.BarGroup{Label: r.boots.img.Name, Bars: []report.Bar{{Value: float64(r.bytes) / 1024}}})
+		bar := report.Missing()
+		if r.smallest > 0 {
+			bar = report.Bar{Value: float64(r.smallest)}
+		}
+		mem.Groups = append(mem.Groups, report.BarGroup{Label: r.boots.img.Name, Bars: []report.Bar{bar}})
+		bts = append(bts, r.boots)
+	}
+	bootc := bootChart(floor, bts)
+	bootc.Name = "boot"
+	return []*report.BarChart{size, bootc, mem}
+}
