@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -23,7 +24,12 @@ const repoRoot = "../.."
 func newRoot(t *testing.T) string {
 	t.Helper()
 	root := t.TempDir()
-	for _, dir := range []string{"apps/kvstore/core", "apps/kvstore/common", "apps/kvstore/unikraft"} {
+	var dirs []string
+	for _, v := range variant.OfKind(variant.Unikraft) {
+		dirs = append(dirs, v.AppInputs...)
+	}
+	slices.Sort(dirs)
+	for _, dir := range slices.Compact(dirs) {
 		entries, err := os.ReadDir(filepath.Join(repoRoot, dir))
 		if err != nil {
 			t.Fatal(err)
