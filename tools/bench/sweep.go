@@ -112,9 +112,13 @@ const clientShortfall = 0.9
 // jitterHeadroom times the light-load p99 is the least p99 bound.
 const jitterHeadroom = 2
 
-// riseMin is how much a closed loop's replies must grow from one window
-// to the next for the server to count as not yet saturated.
-const riseMin = 1.05
+// riseMin is how much a closed loop's replies must grow above the most
+// so far for a wider window to count as a rise; flatSteps windows in a
+// row without one end the rise (one alone may be a busy machine's dip).
+const (
+	riseMin   = 1.05
+	flatSteps = 2
+)
 
 // Run raises the load step by step through measure until a step breaks
 // a bound, the replies stop rising or MaxSteps is reached, then refines
@@ -141,7 +145,7 @@ func (s Sweep) Run(ctx context.Context, measure Measurer) (*SweepResult, error) 
 func (s Sweep) rise(ctx context.Context, measure Measurer, res *SweepResult) (clientBound bool, err error) {
 	res.Stopped = fmt.Sprintf("the last of %d rising steps", s.MaxSteps)
 	good, bad := 0.0, 0.0
-	var prev *SweepStep
+	best, flat := 0.0, 0
 	for i, load := 0, s.Start; i < s.MaxSteps; i, load = i+1, s.next(load) {
 		st, err := s.take(ctx, measure, res, PhaseRise, load)
 		if err != nil {
@@ -153,14 +157,19 @@ func (s Sweep) rise(ctx context.Context, measure Measurer, res *SweepResult) (cl
 		}
 		res.notePeak()
 		good = load
-		if stop, client := s.saturated(st, prev); stop != "" {
+		if st.RepliesPerS < riseMin*best {
+			flat++
+		} else {
+			flat = 0
+		}
+		best = math.Max(best, st.RepliesPerS)
+		if stop, client := s.saturated(st, flat); stop != "" {
 			res.Stopped = stop
 			if client {
 				return true, nil
 			}
 			break
 		}
-		prev = &st
 	}
 	for i := 0; i < s.Refine && good > 0 && bad > 0; i++ {
 		mid := s.between(good, bad)
@@ -182,13 +191,13 @@ func (s Sweep) rise(ctx context.Context, measure Measurer, res *SweepResult) (cl
 }
 
 // saturated says why a step within bounds ends the rise, "" if it does
-// not: the client could not send the rate (client), or a wider window
-// than prev's brought no more replies.
-func (s Sweep) saturated(st SweepStep, prev *SweepStep) (why string, client bool) {
+// not: the client could not send the rate (client), or the last
+// flatSteps wider windows brought no more replies (flat of them did not).
+func (s Sweep) saturated(st SweepStep, flat int) (why string, client bool) {
 	if !s.Closed && st.RequestsPerS < clientShortfall*st.Load {
 		return fmt.Sprintf("the client sent %.0f of %.0f req/s: it, not the server, is the limit", st.RequestsPerS, st.Load), true
 	}
-	if s.Closed && prev != nil && st.RepliesPerS < riseMin*prev.RepliesPerS {
+	if s.Closed && flat >= flatSteps {
 		return "replies no longer rise with the window", false
 	}
 	return "", false

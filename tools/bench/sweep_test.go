@@ -123,7 +123,7 @@ func TestSweepGoesClosedAtTheClientsLimit(t *testing.T) {
 		loads = append(loads, st.LoadName())
 	}
 	peak, _ := res.PeakStep()
-	want := "1,000 req/s 2,000 req/s 4,000 req/s 8,000 req/s window 1 window 2 window 4 window 8 window 16 window 32 window 64"
+	want := "1,000 req/s 2,000 req/s 4,000 req/s 8,000 req/s window 1 window 2 window 4 window 8 window 16 window 32 window 64 window 128"
 	if strings.Join(loads, " ") != want || peak.Window != 32 || peak.Offered != 20000 || peak.Loop() != "closed" {
 		t.Errorf("steps %v, peak %s (%s, offered %g)", loads, peak.LoadName(), peak.Loop(), peak.Offered)
 	}
@@ -136,7 +136,7 @@ func TestSweepGoesClosedAtTheClientsLimit(t *testing.T) {
 }
 
 // TestClosedSweepStopsWhenRepliesNoLongerRise: windows double until the
-// replies flatten at the capacity.
+// replies stay flat at the capacity for two windows.
 func TestClosedSweepStopsWhenRepliesNoLongerRise(t *testing.T) {
 	s := DefaultSweep()
 	s.Closed, s.Start, s.P99Factor = true, 1, 1000
@@ -150,7 +150,7 @@ func TestClosedSweepStopsWhenRepliesNoLongerRise(t *testing.T) {
 		windows = append(windows, st.Window)
 	}
 	peak, _ := res.PeakStep()
-	if len(windows) != 6 || windows[5] != 32 || res.Stopped != "replies no longer rise with the window" || peak.Load != 16 {
+	if len(windows) != 7 || windows[6] != 64 || res.Stopped != "replies no longer rise with the window" || peak.Load != 16 {
 		t.Errorf("windows %v, peak at window %g, stopped: %s", windows, peak.Load, res.Stopped)
 	}
 	if peak.Offered != peak.RequestsPerS {
@@ -208,5 +208,25 @@ func TestSweepBoundLeavesRoomForLightLoadJitter(t *testing.T) {
 	}
 	if res.P99Bound != 600 || res.Peak != 2 {
 		t.Errorf("p99 bound %g, peak step %d; want 600 and the last of 3", res.P99Bound, res.Peak+1)
+	}
+}
+
+// TestClosedSweepRidesOutOneDip: one window that brings fewer replies
+// (a busy machine's moment) does not end the rise; two flat ones do.
+func TestClosedSweepRidesOutOneDip(t *testing.T) {
+	replies := map[int]float64{1: 1000, 2: 2000, 4: 1500, 8: 4000, 16: 4000, 32: 4100, 64: 4000}
+	dip := func(ctx context.Context, s kvload.Step) (Measurement, error) {
+		r := replies[s.Window]
+		return Measurement{RequestsPerS: r, RepliesPerS: r, P50: 10, P99: 20, Requests: 100, Replies: 100}, nil
+	}
+	s := DefaultSweep()
+	s.Closed, s.Start = true, 1
+	res, err := s.Run(context.Background(), dip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	peak, _ := res.PeakStep()
+	if len(res.Steps) != 6 || peak.Window != 32 || res.Stopped != "replies no longer rise with the window" {
+		t.Errorf("%d steps, peak %s, stopped: %s", len(res.Steps), peak.LoadName(), res.Stopped)
 	}
 }
