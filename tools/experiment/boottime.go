@@ -12,6 +12,7 @@ import (
 
 	"github.com/ukkv/ukkv/tools/bench"
 	"github.com/ukkv/ukkv/tools/boot"
+	"github.com/ukkv/ukkv/tools/process"
 	"github.com/ukkv/ukkv/tools/provenance"
 	"github.com/ukkv/ukkv/tools/qemu"
 	"github.com/ukkv/ukkv/tools/report"
@@ -100,7 +101,7 @@ func median(xs []float64) float64 { return bench.Summarize(xs).Median }
 
 // measureBoots boots the floor and each image o.Boots times.
 func measureBoots(ctx context.Context, imgs []*boot.Image, accel qemu.Accel, o BootOptions) (bootTimes, []bootTimes, error) {
-	dir, err := os.MkdirTemp("", "ukkv-floor-")
+	dir, err := process.OwnedTempDir("floor")
 	if err != nil {
 		return bootTimes{}, nil, err
 	}
