@@ -48,8 +48,7 @@ func (kraftBackend) Build(ctx context.Context, j *Job) error {
 	if err := stageApp(j); err != nil {
 		return fmt.Errorf("copying the app folder for kraft: %w", err)
 	}
-	// kraft builds in the copy's .unikraft/build.
-	kraftDir := filepath.Join(j.Dir, ".unikraft", "build")
+	kraftDir := objectsDir(j.Dir, kraftBackend{}.Name())
 	if err := placeArchives(j, kraftDir); err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 	log "github.com/sirupsen/logrus"
 
 	"github.com/ukkv/ukkv/tools/boot"
+	"github.com/ukkv/ukkv/tools/build"
 	"github.com/ukkv/ukkv/tools/kvload"
 	"github.com/ukkv/ukkv/tools/qemu"
 	"github.com/ukkv/ukkv/tools/symbols"
@@ -117,11 +118,15 @@ func imageAndSymbols(ctx context.Context, cfg Config, v *variant.Variant) (*boot
 	if err != nil {
 		return nil, nil, err
 	}
-	syms, err := symbols.Load(img.Kernel + ".dbg")
+	art, err := build.ArtifactsOf(cfg.Repo, v.Name)
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := syms.Attribute(filepath.Dir(img.Kernel)); err != nil {
+	syms, err := symbols.Load(art.Debug)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := syms.Attribute(art.Objects); err != nil {
 		return nil, nil, err
 	}
 	return img, syms, nil

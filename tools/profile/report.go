@@ -53,7 +53,7 @@ func notes(cfg Config) []string {
 		fmt.Sprintf("idle loop: the guest is first left alone for %s; the largest multiple of that idle profile that fits under the run's counts "+
 			"is the polling or halting it did while waiting, reported apart, as it grows with time and not with work", cfg.Idle),
 		"components: a block's instructions go to the function it starts in (the image's .dbg symbols), the function to the object and " +
-			"Unikraft library it was compiled into (build/VARIANT/LIB/*.o); KV core = kv.o, packet parsing and checksums = pkt.o, " +
+			"Unikraft library it was compiled into (the build's LIB/*.o: in build/VARIANT/ with make, build/VARIANT/.unikraft/build/ with kraft); KV core = kv.o, packet parsing and checksums = pkt.o, " +
 			"front end = the app's other objects, libc string functions = nolibc's mem*/str*, driver = uknetdev and virtio, " +
 			"network stack = lwIP and the posix socket, poll and file layers, kernel and other = every other library and the assembly entry code",
 	}
