@@ -2,9 +2,7 @@ package dpdk
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"testing"
 
 	"github.com/ukkv/ukkv/tools/internal/testenv"
@@ -16,14 +14,7 @@ import (
 // first only.
 func TestSweepRemovesRuntimeFoldersOfGoneOwners(t *testing.T) {
 	testenv.NeedRoot(t)
-	cmd := exec.Command("true")
-	if err := cmd.Run(); err != nil {
-		t.Fatal(err)
-	}
-	if process.Alive(cmd.Process.Pid) {
-		t.Skipf("pid %d reused at once", cmd.Process.Pid)
-	}
-	dead := filepath.Join(runtimeDir, "ukkv"+strconv.Itoa(cmd.Process.Pid)+"_0")
+	dead := filepath.Join(runtimeDir, testenv.OrphanName(t))
 	live := filepath.Join(runtimeDir, process.OwnedName())
 	for _, dir := range []string{dead, live} {
 		if err := os.MkdirAll(dir, 0o700); err != nil {

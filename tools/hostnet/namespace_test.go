@@ -27,16 +27,23 @@ func assertGone(t *testing.T, links []string, namespaces []string) {
 	}
 }
 
-func TestNamespaceReachesTheHostOverItsVethPair(t *testing.T) {
-	testenv.NeedNetAdmin(t)
-	testenv.NeedCommands(t, map[string]string{"busybox": "busybox-static"})
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
+// newNamespace makes a namespace that goes at the end of the test.
+func newNamespace(t *testing.T, ctx context.Context) *Namespace {
+	t.Helper()
 	ns, err := NewNamespace(ctx, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = ns.Remove() })
+	return ns
+}
+
+func TestNamespaceReachesTheHostOverItsVethPair(t *testing.T) {
+	testenv.NeedNetAdmin(t)
+	testenv.NeedCommands(t, map[string]string{"busybox": "busybox-static"})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	ns := newNamespace(t, ctx)
 	for _, name := range []string{ns.Name, ns.HostLink, ns.Link} {
 		if pid, ok := process.Owner(name); !ok || pid != os.Getpid() || len(name) > 15 {
 			t.Errorf("%q is not an owned name that fits a device", name)
@@ -63,11 +70,7 @@ func TestFullChecksumsSwitchesTheOffloadOff(t *testing.T) {
 	testenv.NeedCommands(t, map[string]string{"ethtool": "ethtool"})
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	ns, err := NewNamespace(ctx, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = ns.Remove() })
+	ns := newNamespace(t, ctx)
 	if err := ns.FullChecksums(ctx); err != nil {
 		t.Fatal(err)
 	}

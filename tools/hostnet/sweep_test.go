@@ -3,8 +3,6 @@ package hostnet
 import (
 	"context"
 	"os"
-	"os/exec"
-	"strconv"
 	"testing"
 
 	"github.com/ukkv/ukkv/tools/internal/testenv"
@@ -16,14 +14,7 @@ import (
 // beside the same of this live process: Sweep takes the first only.
 func TestSweepRemovesStateOfGoneOwnersOnly(t *testing.T) {
 	testenv.NeedNetAdmin(t)
-	cmd := exec.Command("true")
-	if err := cmd.Run(); err != nil {
-		t.Fatal(err)
-	}
-	if process.Alive(cmd.Process.Pid) {
-		t.Skipf("pid %d reused at once", cmd.Process.Pid)
-	}
-	dead := "ukkv" + strconv.Itoa(cmd.Process.Pid) + "_0"
+	dead := testenv.OrphanName(t)
 	live := process.OwnedName()
 	ctx := context.Background()
 	var dirs []string

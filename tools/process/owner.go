@@ -28,8 +28,14 @@ var ownedSeq atomic.Uint32
 // OwnedName is a name unique among this process's live state, owned by
 // this process: "ukkv<pid>_<n>".
 func OwnedName() string {
-	n := (ownedSeq.Add(1) - 1) % ownedSeqs
-	return ownedPrefix + strconv.Itoa(os.Getpid()) + "_" + strconv.FormatUint(uint64(n), 36)
+	return nameOwnedBy(os.Getpid(), (ownedSeq.Add(1)-1)%ownedSeqs)
+}
+
+// NameOwnedBy is the first name OwnedName gives in process pid.
+func NameOwnedBy(pid int) string { return nameOwnedBy(pid, 0) }
+
+func nameOwnedBy(pid int, n uint32) string {
+	return ownedPrefix + strconv.Itoa(pid) + "_" + strconv.FormatUint(uint64(n), 36)
 }
 
 // Owner is the process id in a name that starts as OwnedName's do,

@@ -69,7 +69,7 @@ func deadPid(t *testing.T) int {
 
 func TestRemoveOrphansKeepsLiveAndForeignState(t *testing.T) {
 	dir := t.TempDir()
-	dead := ownedPrefix + strconv.Itoa(deadPid(t)) + "_0"
+	dead := NameOwnedBy(deadPid(t))
 	live := OwnedName()
 	names := []string{dead + "-run-1", dead + "map_0", live + "-run-2", "ukkvab12cd", "other"}
 	for _, n := range names {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/ukkv/ukkv/tools/build"
+	"github.com/ukkv/ukkv/tools/process"
 	"github.com/ukkv/ukkv/tools/qemu"
 	"github.com/ukkv/ukkv/tools/sources"
 	"github.com/ukkv/ukkv/tools/variant"
@@ -42,6 +43,20 @@ func NeedNetAdmin(t testing.TB) {
 	t.Helper()
 	NeedRoot(t)
 	NeedCommands(t, map[string]string{"ip": "iproute2"})
+}
+
+// OrphanName is a name of run state (process.OwnedName's form) whose
+// owner process has ended, as a killed run leaves it.
+func OrphanName(t testing.TB) string {
+	t.Helper()
+	cmd := exec.Command("true")
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	if process.Alive(cmd.Process.Pid) {
+		t.Skipf("pid %d reused at once", cmd.Process.Pid)
+	}
+	return process.NameOwnedBy(cmd.Process.Pid)
 }
 
 // NeedGuestHost skips unless guests can boot here on testpmd: root,
