@@ -13,7 +13,7 @@ func init() {
 	cmd := &cobra.Command{
 		Use:   "profile [VARIANT...]",
 		Short: "Count the guest instructions one request costs, by component (KV core, driver, network stack...)",
-		Long: `Boot each Unikraft variant (default: all) under QEMU TCG with the tbcount
+		Long: `Boot each Unikraft variant (default: all) or linux-dpdk under QEMU TCG with the tbcount
 plugin, drive a fixed number of requests with kvload, and charge the guest
 instructions they took to functions and components, per request. The idle
 loop (polling or halting while waiting) is measured with the guest left
@@ -22,7 +22,10 @@ machine is: two runs agree within about 2%. Writes results/profile/
 (JSON, CSV, Markdown, SVG; profile-functions.* lists the costliest
 functions).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			vs, err := variant.Select(args, variant.OfKind(variant.Unikraft))
+			vs, err := variant.Select(args, profile.Profilable())
+			if len(args) == 0 {
+				vs = variant.OfKind(variant.Unikraft)
+			}
 			if err != nil {
 				return err
 			}

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	log "github.com/sirupsen/logrus"
@@ -82,7 +83,7 @@ func (c Config) loadConfig() kvload.Config {
 	return lc
 }
 
-// Variant profiles one Unikraft variant over cfg.Runs boots; it also
+// Variant profiles one Unikraft variant, or linux-dpdk, over cfg.Runs boots; it also
 // returns the image profiled.
 func Variant(ctx context.Context, cfg Config, v *variant.Variant) (*Result, *boot.Image, error) {
 	if err := cfg.check(); err != nil {
@@ -107,27 +108,52 @@ func Variant(ctx context.Context, cfg Config, v *variant.Variant) (*Result, *boo
 	return r, img, nil
 }
 
-// imageAndSymbols finds a Unikraft variant's image and its functions,
-// attributed to libraries from its build folder.
+// Profilable are the rows whose code is known: the Unikraft variants,
+// and the DPDK programs in a Linux guest, whose kernel is no function
+// of theirs but whose user space is a static program of their own.
+func Profilable() []*variant.Variant {
+	return slices.DeleteFunc(variant.All(), func(v *variant.Variant) bool { return !profilable(v) })
+}
+
+func profilable(v *variant.Variant) bool {
+	return v.Kind == variant.Unikraft || v.Kind == variant.LinuxGuest && v.DPDK
+}
+
+// imageAndSymbols finds a variant's image and its functions: a
+// Unikraft variant's attributed to libraries from its build folder, a
+// DPDK program's in a Linux guest to its own compile units and DPDK
+// (the guest kernel's code is no function of it).
 func imageAndSymbols(ctx context.Context, cfg Config, v *variant.Variant) (*boot.Image, *symbols.Table, error) {
-	if v.Kind != variant.Unikraft {
-		return nil, nil, fmt.Errorf("profile: %s is not a Unikraft variant; only their symbols are read (Unikraft variants: %v)",
-			v.Name, variant.Names(variant.OfKind(variant.Unikraft)))
+	if !profilable(v) {
+		return nil, nil, fmt.Errorf("profile: only the symbols of Unikraft variants and DPDK programs in a guest are read (rows: %v)",
+			variant.Names(Profilable()))
 	}
 	img, err := boot.ImageFor(ctx, cfg.Repo, cfg.Cache, v)
 	if err != nil {
 		return nil, nil, err
 	}
+	syms, err := symbolsOf(cfg, v)
+	return img, syms, err
+}
+
+func symbolsOf(cfg Config, v *variant.Variant) (*symbols.Table, error) {
+	if v.Kind == variant.LinuxGuest {
+		program, err := v.ProgramPath(cfg.Repo)
+		if err != nil {
+			return nil, err
+		}
+		return symbols.LoadProgram(program)
+	}
 	art, err := build.ArtifactsOf(cfg.Repo, v.Name)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	syms, err := symbols.Load(art.Debug)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if err := syms.Attribute(art.Objects); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return img, syms, nil
+	return syms, nil
 }

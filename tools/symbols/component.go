@@ -39,6 +39,7 @@ var libraryComponents = map[string]Component{
 	"libposix_fdio":    NetStack,
 	"libukfile":        NetStack,
 	"libposix_eventfd": NetStack,
+	DPDKLibrary:        Driver, // a Linux row's PMD, mbufs and EAL
 }
 
 // appObjects are the app's objects that are components of their own;
@@ -60,7 +61,7 @@ func ComponentOf(f *Func) Component {
 			return c
 		}
 		return FrontEnd
-	case f.Library == "libnolibc" && isStringFunc(f.Name):
+	case (f.Library == "libnolibc" || f.Library == "libc") && isStringFunc(strings.TrimLeft(f.Name, "_")):
 		return LibcString
 	}
 	if c, ok := libraryComponents[f.Library]; ok {

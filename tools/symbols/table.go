@@ -24,6 +24,9 @@ type Func struct {
 // Table is an image's functions by address.
 type Table struct {
 	funcs []Func // sorted by Addr
+	// textEnd is where the image's code ends: an address above it is
+	// no code of the image (a Linux guest's kernel, for one).
+	textEnd uint64
 }
 
 // Load reads the code symbols of an ELF file (a Unikraft image's .dbg).
@@ -38,6 +41,11 @@ func Load(path string) (*Table, error) {
 		return nil, fmt.Errorf("symbols of %s: %w", path, err)
 	}
 	t := &Table{}
+	for _, sec := range f.Sections {
+		if sec.Flags&elf.SHF_EXECINSTR != 0 {
+			t.textEnd = max(t.textEnd, sec.Addr+sec.Size)
+		}
+	}
 	for _, s := range syms {
 		if isCode(f, s) {
 			t.funcs = append(t.funcs, Func{Name: s.Name, Addr: s.Value, Size: s.Size})
@@ -73,10 +81,10 @@ func (t *Table) sort() {
 
 // Lookup is the function that holds addr: the one it falls into, else
 // the nearest label before it (assembly without sizes); nil below the
-// first.
+// first or past the image's code.
 func (t *Table) Lookup(addr uint64) *Func {
 	i := sort.Search(len(t.funcs), func(i int) bool { return t.funcs[i].Addr > addr })
-	if i == 0 {
+	if i == 0 || addr >= t.textEnd {
 		return nil
 	}
 	// the last symbol at or below addr; prefer one whose extent covers it
