@@ -87,3 +87,17 @@ func checkReportWritten(t *testing.T, cfg Config, r *Result) {
 		t.Errorf("the report has no %q row", idleRow)
 	}
 }
+
+// TestProfileRefusesRowsWhoseCodeIsUnknown: a Linux row with the
+// kernel's network stack cannot be charged to components, and the
+// error names the rows that can.
+func TestProfileRefusesRowsWhoseCodeIsUnknown(t *testing.T) {
+	v, err := variant.Lookup("linux-single")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = imageAndSymbols(context.Background(), Defaults(t.TempDir(), t.TempDir()), v)
+	if err == nil || !strings.Contains(err.Error(), "linux-dpdk") || !strings.Contains(err.Error(), profiled) {
+		t.Errorf("profile of linux-single: %v, want an error naming linux-dpdk and %s", err, profiled)
+	}
+}
