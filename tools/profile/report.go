@@ -56,6 +56,9 @@ func notes(cfg Config) []string {
 			"Unikraft library it was compiled into (the build's LIB/*.o: in build/VARIANT/ with make, build/VARIANT/.unikraft/build/ with kraft); KV core = kv.o, packet parsing and checksums = pkt.o, " +
 			"front end = the app's other objects, libc string functions = nolibc's mem*/str*, driver = uknetdev and virtio, " +
 			"network stack = lwIP and the posix socket, poll and file layers, kernel and other = every other library and the assembly entry code",
+		"linux-dpdk: its static program's own compile units (debug information) give KV core (kv.c), packet (pkt.c) and front end, " +
+			"the C library's mem*/str* libc string functions, everything else linked in the driver (DPDK's virtio PMD, mbufs, mempool, EAL, the rest of the C library); " +
+			"an address outside the program (the guest kernel) is kernel and other",
 	}
 }
 
