@@ -64,10 +64,13 @@ func (m Machine) Args() []string {
 		"-chardev", "stdio,id=con,signal=off", "-serial", "chardev:con",
 		"-kernel", m.Kernel,
 	}
-	// The host's CPU under KVM; under TCG every feature QEMU emulates, as
-	// Debian's DPDK needs SSE4.2 and qemu64 lacks it.
+	// The host's CPU under KVM, with its invariant TSC: QEMU then tells
+	// the guest the TSC's frequency (CPUID 0x40000010), which Unikraft
+	// otherwise measures against the PIT for 100 ms at every boot (as it
+	// must under TCG, which has no such leaf). Under TCG every feature
+	// QEMU emulates, as Debian's DPDK needs SSE4.2 and qemu64 lacks it.
 	if m.Accel == KVM {
-		args = append(args, "-cpu", "host")
+		args = append(args, "-cpu", "host,+invtsc")
 	} else {
 		args = append(args, "-cpu", "max")
 	}

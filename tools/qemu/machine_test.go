@@ -30,7 +30,7 @@ func TestMachineArgs(t *testing.T) {
 			t.Errorf("bare machine has %q: %s", absent, bare)
 		}
 	}
-	if !strings.Contains(bare, "-cpu host") {
-		t.Error("KVM without -cpu host")
+	if !strings.Contains(bare, "-cpu host,+invtsc") {
+		t.Error("KVM without -cpu host,+invtsc (the TSC frequency leaf)")
 	}
 }
