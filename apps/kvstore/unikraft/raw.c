@@ -46,7 +46,12 @@ static void pool_put(struct uk_netbuf *nb)
 	pool.free[pool.nfree++] = nb;
 }
 
-/* An empty netbuf with room for a whole frame after the headroom. */
+/*
+ * An empty netbuf with room for a whole frame after the headroom. A
+ * buffer comes back whole (its free left it unchained, with no
+ * allocator to free to), so only what a use changes is reset rather
+ * than the whole netbuf: this runs for every request.
+ */
 static struct uk_netbuf *pool_get(void)
 {
 	struct uk_netbuf *nb;
@@ -54,8 +59,10 @@ static struct uk_netbuf *pool_get(void)
 	if (unlikely(!pool.nfree))
 		return NULL;
 	nb = pool.free[--pool.nfree];
-	uk_netbuf_init_indir(nb, nb->buf, nb->buflen, pool.headroom, NULL,
-			     pool_put);
+	nb->data = (uint8_t *)nb->buf + pool.headroom;
+	nb->len = 0;
+	nb->flags = 0;
+	uk_refcount_init(&nb->refcount, 1);
 	return nb;
 }
 
