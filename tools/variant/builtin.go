@@ -93,7 +93,7 @@ func init() {
 	register(&Variant{
 		Name:        "batched",
 		Kind:        Unikraft,
-		Description: "lwIP sockets, up to --batch (default 32) datagrams per wake-up: Unikraft 0.16 has no recvmmsg/sendmmsg, so a blocking poll(), non-blocking recvmsg until empty or full, then the sendmsg calls",
+		Description: "lwIP's netconn API, up to --batch (default 32) datagrams per wake-up: Unikraft 0.16 has no recvmmsg/sendmmsg, so a blocking receive, non-blocking ones until the mailbox is empty or the batch full, then the sends; no socket or file layer per datagram",
 		AppFolder:   kvstoreApp,
 		AppInputs:   kvstoreInputs,
 		KConfig:     withKConfig(unikraftKConfig, map[string]string{"CONFIG_APPKVSTORE_BATCHED": "y"}),
