@@ -10,8 +10,10 @@
  * A netconn rather than a socket: each datagram then skips the posix
  * socket and file layers (fd lookup, poll, the socket's event callback)
  * and the copy into a receive buffer, as the request is handled where
- * the driver put it. Replies leave by reference, copied once by the
- * driver as a socket's are.
+ * the driver put it. Each slot's reply is written into a buffer of
+ * lwIP's own, made once with room for the headers before it, so that a
+ * send allocates nothing in lwIP (lwIP's heap takes pages from the
+ * page allocator); the driver copies it out as it does a socket's.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -28,9 +30,19 @@
 struct slot {
 	ip_addr_t peer;
 	u16_t port;
-	size_t outlen;
-	uint8_t out[KV_DATAGRAM_MAX];
+	u16_t outlen;
+	struct pbuf *p;		/* the reply's buffer */
+	uint8_t *out;		/* where the reply starts in it */
 };
+
+static int slot_prepare(struct slot *s)
+{
+	s->p = pbuf_alloc(PBUF_TRANSPORT, KV_DATAGRAM_MAX, PBUF_RAM);
+	if (!s->p)
+		return -ENOMEM;
+	s->out = s->p->payload;
+	return 0;
+}
 
 /*
  * A UDP netconn bound to the port on every address, then the ready
@@ -83,42 +95,50 @@ static void handle(struct kv_store *store, struct netbuf *buf,
 	}
 	ip_addr_copy(s->peer, *netbuf_fromaddr(buf));
 	s->port = netbuf_fromport(buf);
-	s->outlen = kv_handle(store, req, len, s->out, KV_DATAGRAM_MAX);
+	s->outlen = (u16_t)kv_handle(store, req, len, s->out,
+				     KV_DATAGRAM_MAX);
 }
 
-static void reply(struct netconn *conn, struct netbuf *nb, struct slot *s)
+/* Returns 0, or -ENOMEM when the slot's buffer could not be replaced. */
+static int reply(struct netconn *conn, struct slot *s)
 {
+	struct netbuf nb = { .p = s->p, .ptr = s->p };
 	err_t err;
 
-	err = netbuf_ref(nb, s->out, (u16_t)s->outlen);
-	if (err == ERR_OK)
-		err = netconn_sendto(conn, nb, &s->peer, s->port);
-	/* the driver has copied the datagram: drop our reference */
-	netbuf_free(nb);
+	/* the stack prepended its headers to the last reply: start afresh */
+	s->p->payload = s->out;
+	s->p->len = s->outlen;
+	s->p->tot_len = s->outlen;
+	err = netconn_sendto(conn, &nb, &s->peer, s->port);
 	if (err != ERR_OK)
 		uk_pr_warn("netconn_sendto: %d\n", err);
+	/* a reply waiting for ARP keeps the buffer: leave it, take another */
+	if (s->p->ref == 1)
+		return 0;
+	pbuf_free(s->p);
+	return slot_prepare(s);
 }
 
 int kvfe_serve(const struct kvopt *opts, struct kv_store *store)
 {
-	struct netbuf txbuf = { 0 };
 	struct netbuf *buf;
 	struct netconn *conn;
 	struct kvbatch b;
 	struct slot *slots;
+	uint32_t i, nslots = opts->batch ? opts->batch : 1;
 	int waiting, rc;
-	uint32_t i;
 	err_t err;
 
 	/* All buffers up front: nothing is allocated per request */
-	slots = calloc(opts->batch ? opts->batch : 1, sizeof(*slots));
+	slots = calloc(nslots, sizeof(*slots));
 	if (!slots)
 		return -ENOMEM;
-	rc = bind_udp((uint16_t)opts->port, &conn);
-	if (rc < 0) {
-		free(slots);
-		return rc;
-	}
+	for (i = 0, rc = 0; i < nslots && !rc; i++)
+		rc = slot_prepare(&slots[i]);
+	if (!rc)
+		rc = bind_udp((uint16_t)opts->port, &conn);
+	if (rc < 0)
+		goto out_slots;
 
 	for (;;) {
 		kvbatch_start(&b, opts->batch);
@@ -131,8 +151,10 @@ int kvfe_serve(const struct kvopt *opts, struct kv_store *store)
 				waiting = 0;
 				break;
 			}
-			if (err != ERR_OK)
+			if (err != ERR_OK) {
+				rc = -err_to_errno(err);
 				goto out;
+			}
 			handle(store, buf, &slots[b.taken]);
 			netbuf_delete(buf);
 			b.held += slots[b.taken].outlen != 0;
@@ -140,13 +162,20 @@ int kvfe_serve(const struct kvopt *opts, struct kv_store *store)
 		}
 		if (!kvbatch_flush(&b, waiting))
 			continue;
-		for (i = 0; i < b.taken; i++) {
+		for (i = 0; i < b.taken && !rc; i++) {
 			if (slots[i].outlen)
-				reply(conn, &txbuf, &slots[i]);
+				rc = reply(conn, &slots[i]);
 		}
+		if (rc < 0)
+			goto out;
 	}
 out:
 	netconn_delete(conn);
+out_slots:
+	for (i = 0; i < nslots; i++) {
+		if (slots[i].p)
+			pbuf_free(slots[i].p);
+	}
 	free(slots);
-	return -err_to_errno(err);
+	return rc;
 }
