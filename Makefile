@@ -43,12 +43,13 @@ deps:
 	$(GO) mod download
 
 # Ends with "skipped: N" and each skipped test's reason; UKKV_STRICT=1
-# fails on any skip.
+# fails on any skip. The build package's tests build every image with
+# both backends, longer than go test's default ten minutes on a busy machine.
 check-go: all $(BIN)/testreport
 	$(GO) vet ./...
 	@if command -v kraft >/dev/null; then echo "kraft backend tests run with $$(kraft version | head -n 1)"; \
 	else echo "kraft not on PATH: the kraft backend tests skip (README: Building with kraft)"; fi
-	GO=$(GO) $(BIN)/testreport -count=1 ./...
+	GO=$(GO) $(BIN)/testreport -count=1 -timeout 30m ./...
 
 # The test command of the README: installs what is missing, then runs
 # every check of every app and of the toolkit.
