@@ -22,6 +22,9 @@ type BarChart struct {
 	// below it (<= 0 on a log axis, < 0 on a linear one) have no bar, only
 	// their label.
 	Log bool
+	// Stacked draws each group's bars end to end as one bar, each
+	// series a segment: the parts of a whole. Error bars are not drawn.
+	Stacked bool
 	// Series names the bars of each group, shown as a legend when there
 	// is more than one; nil means one unnamed series.
 	Series []string
@@ -48,6 +51,25 @@ func (b Bar) hasRange() bool { return b.Low < b.High }
 
 func (c *BarChart) seriesCount() int { return max(1, len(c.Series)) }
 
+// barsPerGroup is how many bars side by side each group has.
+func (c *BarChart) barsPerGroup() int {
+	if c.Stacked {
+		return 1
+	}
+	return c.seriesCount()
+}
+
+// stackTotal is the length of a group's stacked bar.
+func stackTotal(g BarGroup) float64 {
+	var t float64
+	for _, b := range g.Bars {
+		if b.Value > 0 {
+			t += b.Value
+		}
+	}
+	return t
+}
+
 func (c *BarChart) check() error {
 	if len(c.Groups) == 0 {
 		return fmt.Errorf("bar chart %q has no bars", c.Title)
@@ -73,6 +95,12 @@ type scale struct {
 func (c *BarChart) newScale() scale {
 	lo, hi := math.Inf(1), 0.0
 	for _, g := range c.Groups {
+		if c.Stacked {
+			if t := stackTotal(g); t > 0 {
+				lo, hi = math.Min(lo, t), math.Max(hi, t)
+			}
+			continue
+		}
 		for _, b := range g.Bars {
 			for _, v := range []float64{b.Value, b.Low, b.High} {
 				if v > 0 {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -38,8 +39,48 @@ func throughputChart() *BarChart {
 	}
 }
 
+// sizeChart is a horizontal stacked chart with a legend of two lines.
+func sizeChart() *BarChart {
+	return &BarChart{
+		Name: "sizes", Title: "Image size by library", Unit: "KiB", Horizontal: true, Stacked: true,
+		Series: []string{"libkvmplat", "unnamed (strings, padding, tables)", "unwind tables", "liblwip", "libnolibc", "appkvstore", "other parts"},
+		Groups: []BarGroup{
+			{Label: "raw-uknetdev", Bars: []Bar{{Value: 280}, {Value: 28}, {Value: 43}, {Value: 0}, {Value: 25}, {Value: 15}, {Value: 60}}},
+			{Label: "lwip-socket", Bars: []Bar{{Value: 280}, {Value: 30}, {Value: 43}, {Value: 48}, {Value: 25}, {Value: 15}, {Value: 80}}},
+		},
+	}
+}
+
+// TestStackedBarIsItsSeriesEndToEnd: a stacked bar is as long as its
+// segments together, each segment as long as its value, on one axis.
+func TestStackedBarIsItsSeriesEndToEnd(t *testing.T) {
+	c := sizeChart()
+	fr, sc := c.frame(), c.newScale()
+	if want := stackTotal(c.Groups[1]); sc.hi < want || sc.hi > 2*want {
+		t.Fatalf("axis to %v for a longest stack of %v", sc.hi, want)
+	}
+	if len(c.legendLines()) < 2 || fr.y0 <= plotTop {
+		t.Errorf("a legend too long for one line: %d lines, plot from %v", len(c.legendLines()), fr.y0)
+	}
+	var b strings.Builder
+	c.drawStack(&b, fr, sc, 0, c.Groups[0])
+	widths := 0.0
+	for _, m := range regexpWidth.FindAllStringSubmatch(b.String(), -1) {
+		w, _ := strconv.ParseFloat(m[1], 64)
+		widths += w
+	}
+	if want := (fr.x1 - fr.x0) * sc.frac(stackTotal(c.Groups[0])); math.Abs(widths-want) > 1 {
+		t.Errorf("segments %v px wide, want %v", widths, want)
+	}
+	if n := strings.Count(b.String(), "<rect"); n != 6 {
+		t.Errorf("%d segments drawn, want 6 (a zero value draws none)", n)
+	}
+}
+
+var regexpWidth = regexp.MustCompile(`<rect [^>]*width="([0-9.]+)"`)
+
 func TestChartGolden(t *testing.T) {
-	for name, c := range map[string]*BarChart{"vertical.svg": bootChart(), "horizontal-log.svg": throughputChart()} {
+	for name, c := range map[string]*BarChart{"vertical.svg": bootChart(), "horizontal-log.svg": throughputChart(), "stacked.svg": sizeChart()} {
 		t.Run(name, func(t *testing.T) {
 			var first, second bytes.Buffer
 			if err := c.WriteSVG(&first, fixedStamp()); err != nil {

@@ -26,7 +26,13 @@ const (
 	hGroupGap    = 12.0
 )
 
-var palette = []string{"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948"}
+var palette = []string{"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"}
+
+// Legend layout: entries wrap onto lines of this height.
+const (
+	legendTop  = 32.0
+	legendLine = 16.0
+)
 
 // frame places the plot: positions along the category axis (c, pixels)
 // and the value axis (f, fraction of its length) become SVG coordinates.
@@ -52,15 +58,46 @@ func (fr frame) catLen() float64 {
 }
 
 func (c *BarChart) frame() frame {
-	n, groups := float64(c.seriesCount()), float64(len(c.Groups))
+	n, groups := float64(c.barsPerGroup()), float64(len(c.Groups))
+	top := plotTop + legendLine*float64(len(c.legendLines())-1)
 	if c.Horizontal {
 		gl := n*hBarWidth + hGroupGap
-		return frame{horizontal: true, x0: hLabelSpace, x1: svgWidth - hValueSpace, y0: plotTop, y1: plotTop + groups*gl,
+		return frame{horizontal: true, x0: hLabelSpace, x1: svgWidth - hValueSpace, y0: top, y1: top + groups*gl,
 			groupLen: gl, pad: hGroupGap / 2, barLen: hBarWidth}
 	}
 	gl := (svgWidth - vAxisSpace - vRightMargin) / groups
-	return frame{x0: vAxisSpace, x1: svgWidth - vRightMargin, y0: plotTop, y1: plotTop + vPlotHeight,
+	return frame{x0: vAxisSpace, x1: svgWidth - vRightMargin, y0: top, y1: top + vPlotHeight,
 		groupLen: gl, pad: gl * 0.1, barLen: gl * 0.8 / n}
+}
+
+// legendEntry is one series' place in the legend.
+type legendEntry struct {
+	x    float64
+	name string
+	i    int
+}
+
+// legendLines lays the legend out in lines that fit the chart's width;
+// one series needs none (one empty line).
+func (c *BarChart) legendLines() [][]legendEntry {
+	lines := [][]legendEntry{nil}
+	if len(c.Series) < 2 {
+		return lines
+	}
+	start := vAxisSpace // the plot's left edge
+	if c.Horizontal {
+		start = hLabelSpace
+	}
+	x := start
+	for i, name := range c.Series {
+		w := 30 + 7*float64(len(name))
+		if x+w > svgWidth && x > start {
+			lines, x = append(lines, nil), start
+		}
+		lines[len(lines)-1] = append(lines[len(lines)-1], legendEntry{x, name, i})
+		x += w
+	}
+	return lines
 }
 
 // bottom is where the plot, its axis and its labels end.
@@ -87,7 +124,7 @@ func (c *BarChart) WriteSVG(w io.Writer, s Stamp) error {
 		px(svgWidth), px(height), px(svgWidth), px(height))
 	fmt.Fprintf(&b, `<rect width="100%%" height="100%%" fill="white"/>`+"\n")
 	text(&b, svgWidth/2, 24, `text-anchor="middle" font-size="16" font-weight="bold"`, c.Title)
-	c.drawLegend(&b, fr)
+	c.drawLegend(&b)
 	c.drawAxis(&b, fr, sc)
 	for g, group := range c.Groups {
 		c.drawGroup(&b, fr, sc, g, group)
@@ -98,15 +135,13 @@ func (c *BarChart) WriteSVG(w io.Writer, s Stamp) error {
 	return err
 }
 
-func (c *BarChart) drawLegend(b *strings.Builder, fr frame) {
-	if len(c.Series) < 2 {
-		return
-	}
-	x := fr.x0
-	for i, name := range c.Series {
-		fmt.Fprintf(b, `<rect x="%s" y="32" width="10" height="10" fill="%s"/>`+"\n", px(x), palette[i%len(palette)])
-		text(b, x+14, 41, "", name)
-		x += 30 + 7*float64(len(name))
+func (c *BarChart) drawLegend(b *strings.Builder) {
+	for l, line := range c.legendLines() {
+		y := legendTop + legendLine*float64(l)
+		for _, e := range line {
+			fmt.Fprintf(b, `<rect x="%s" y="%g" width="10" height="10" fill="%s"/>`+"\n", px(e.x), y, palette[e.i%len(palette)])
+			text(b, e.x+14, y+9, "", e.name)
+		}
 	}
 }
 
@@ -141,17 +176,39 @@ func (c *BarChart) drawAxis(b *strings.Builder, fr frame, sc scale) {
 func (c *BarChart) drawGroup(b *strings.Builder, fr frame, sc scale, g int, group BarGroup) {
 	start := float64(g) * fr.groupLen
 	if fr.horizontal {
-		_, y := fr.point(start+fr.pad+fr.barLen*float64(len(group.Bars))/2, 0)
+		_, y := fr.point(start+fr.pad+fr.barLen*float64(c.barsPerGroup())/2, 0)
 		text(b, fr.x0-8, y+4, `text-anchor="end"`, group.Label)
 	} else {
 		x, y := fr.point(start+fr.groupLen/2, 0)
 		y += 14
 		text(b, x, y, fmt.Sprintf(`text-anchor="end" transform="rotate(-30 %s %s)"`, px(x), px(y)), group.Label)
 	}
+	if c.Stacked {
+		c.drawStack(b, fr, sc, start+fr.pad, group)
+		return
+	}
 	for i, bar := range group.Bars {
 		c0 := start + fr.pad + float64(i)*fr.barLen
 		c.drawBar(b, fr, sc, c0, group.Label, i, bar)
 	}
+}
+
+// drawStack draws a group's bars as segments of one bar from c0, its
+// total at its tip.
+func (c *BarChart) drawStack(b *strings.Builder, fr frame, sc scale, c0 float64, group BarGroup) {
+	var at float64
+	for i, bar := range group.Bars {
+		if !(bar.Value > 0) {
+			continue
+		}
+		xa, ya := fr.point(c0, sc.frac(at))
+		at += bar.Value
+		xb, yb := fr.point(c0+fr.barLen, sc.frac(at))
+		fmt.Fprintf(b, `<rect x="%s" y="%s" width="%s" height="%s" fill="%s"><title>%s</title></rect>`+"\n",
+			px(math.Min(xa, xb)), px(math.Min(ya, yb)), px(math.Abs(xb-xa)), px(math.Abs(yb-ya)), palette[i%len(palette)],
+			html.EscapeString(c.tooltip(group.Label, i, bar)))
+	}
+	valueLabel(b, fr, c0+fr.barLen/2, sc.frac(at), formatCompact(at))
 }
 
 // drawBar draws one bar of a series from c0 along the category axis, its

@@ -1,0 +1,36 @@
+package cli
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/ukkv/ukkv/tools/experiment"
+	"github.com/ukkv/ukkv/tools/variant"
+)
+
+func init() {
+	root.AddCommand(&cobra.Command{
+		Use:   "sizes [VARIANT...]",
+		Short: "Break each guest image down: code, read-only data, data and bss per library",
+		Long: `For each guest row (default: every one that is built): the bytes of code
+(text), read-only data, data and bss of each Unikraft library and of the app,
+attributed from the image's .dbg symbols to the build's per-library objects;
+an elfloader row adds the program it loads; a Linux guest splits into kernel,
+modules, initramfs and server. The parts add up to the image's measured size
+within 1%. Writes results/compare/sizes.* (JSON, CSV, Markdown, a stacked-bar SVG).`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			rows, err := variant.Select(args, variant.Guests())
+			if err != nil {
+				return err
+			}
+			env, err := experiment.NewEnv()
+			if err != nil {
+				return err
+			}
+			r, err := experiment.Sizes(cmd.Context(), env, rows, len(args) == 0)
+			if err != nil {
+				return err
+			}
+			return writeResults(cmd, env.Repo, r)
+		},
+	})
+}
