@@ -71,7 +71,7 @@ const chartParts = 8
 // image by name, the others together.
 func Chart(rows []Row) *report.BarChart {
 	named := largestParts(rows, chartParts)
-	c := &report.BarChart{Name: "sizes", Title: "Image size by library", Unit: "KiB", Horizontal: true, Stacked: true,
+	c := &report.BarChart{Title: "Image size by library", Unit: "KiB", Horizontal: true, Stacked: true,
 		Series: append(named, "other parts")}
 	for _, r := range rows {
 		bars := make([]report.Bar, len(c.Series))
