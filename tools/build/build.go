@@ -117,7 +117,7 @@ func buildIfStale(ctx context.Context, opts Options, v *variant.Variant) (m *Man
 	if err != nil {
 		return nil, false, false, fmt.Errorf("variant %s: %w", v.Name, err)
 	}
-	if kf.Name != v.Name {
+	if kf.Name != v.ImageName() {
 		return nil, false, false, fmt.Errorf("variant %s: its Kraftfile names %q", v.Name, kf.Name)
 	}
 	if err := render.Check(opts.RepoRoot, v); err != nil {
@@ -147,6 +147,7 @@ func buildIfStale(ctx context.Context, opts Options, v *variant.Variant) (m *Man
 	if m, err = runJob(ctx, opts, job, v.Name); err != nil {
 		return nil, false, cold, err
 	}
+	m.Profile = v.ProfileName()
 	m.KConfigDigest = digestString(defconfig)
 	m.InputsDigest = inputs
 	return m, true, cold, m.write(opts.RepoRoot)

@@ -18,6 +18,8 @@ const Root = "build"
 // the image is complete.
 type Manifest struct {
 	Variant string `json:"variant"`
+	// Profile is the build profile (perf, size) the image was built in.
+	Profile string `json:"profile"`
 	// Image is the image's path relative to the repository root.
 	Image  string `json:"image"`
 	Bytes  int64  `json:"bytes"`

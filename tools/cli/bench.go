@@ -19,6 +19,7 @@ import (
 const benchResultsDir = "results/bench"
 
 func init() {
+	var buildProfile string
 	var (
 		runs        int
 		results     string
@@ -58,7 +59,7 @@ table4-latency.svg, runs.{md,csv,json} (every run) and, after a sweep,
 sweep.{md,csv,json} (every step) with sweep-replies.svg (replies against
 offered load) and sweep-latency.svg (p99 against replies). Needs root.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rows, err := variant.Select(args, variant.All())
+			rows, err := selectInProfile(args, variant.All(), buildProfile)
 			if err != nil {
 				return err
 			}
@@ -118,6 +119,7 @@ offered load) and sweep-latency.svg (p99 against replies). Needs root.`,
 	f.BoolVar(&hostTap, "host-tap", false, "host rows: reach the server over a TAP device instead of from a namespace over a veth pair")
 	f.StringVar(&client.Port, "client-port", "", "PCI address of a DPDK port toward a second machine (see README: not driven by this command)")
 	f.StringVar(&results, "results", "", "report folder (default: "+benchResultsDir+" in the repository)")
+	addProfileFlag(cmd, &buildProfile)
 	root.AddCommand(cmd)
 }
 

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	var buildProfile string
 	var o experiment.BootOptions
 	cmd := &cobra.Command{
 		Use:   "boottime [VARIANT...]",
@@ -22,7 +23,7 @@ guest's own share of a boot is reported apart. Without arguments, every
 guest row (those whose image is not built or whose program is missing are
 skipped with a warning). Writes results/boottime/ (JSON, CSV, Markdown, SVG).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			env, err := bootEnv(args, &o)
+			env, err := bootEnv(args, buildProfile, &o)
 			if err != nil {
 				return err
 			}
@@ -35,14 +36,15 @@ skipped with a warning). Writes results/boottime/ (JSON, CSV, Markdown, SVG).`,
 	}
 	cmd.Flags().IntVarP(&o.Boots, "boots", "n", 10, "boots per row")
 	cmd.Flags().IntVarP(&o.MemoryMiB, "memory", "m", 0, fmt.Sprintf("guest memory in MiB (0: %d, or more if an image needs it)", boot.DefaultMemoryMiB))
+	addProfileFlag(cmd, &buildProfile)
 	root.AddCommand(cmd)
 }
 
-// bootEnv takes the named guest rows (every one when none is named,
+// bootEnv takes the named guest rows, in the build profile, (every one when none is named,
 // skipping those not ready) into o and readies the environment of a
 // command that boots them.
-func bootEnv(names []string, o *experiment.BootOptions) (*experiment.Env, error) {
-	rows, err := variant.Select(names, variant.Guests())
+func bootEnv(names []string, profile string, o *experiment.BootOptions) (*experiment.Env, error) {
+	rows, err := selectInProfile(names, variant.Guests(), profile)
 	if err != nil {
 		return nil, err
 	}

@@ -16,6 +16,7 @@ import (
 )
 
 func init() {
+	var buildProfile string
 	var backend string
 	var parallel, jobs int
 	var noResults bool
@@ -33,6 +34,11 @@ to the repository). A build of all variants also writes results/build/, unless
 			if err != nil {
 				return err
 			}
+			p, err := variant.LookupProfile(buildProfile)
+			if err != nil {
+				return err
+			}
+			vs = variant.InProfiles(vs, p)
 			b, err := build.NewBackend(backend)
 			if err != nil {
 				return err
@@ -78,6 +84,7 @@ to the repository). A build of all variants also writes results/build/, unless
 	cmd.Flags().IntVar(&parallel, "parallel", 0, "variants built at once (default: core count)")
 	cmd.Flags().IntVar(&jobs, "jobs", 0, "compiler jobs per build (default: core count)")
 	cmd.Flags().BoolVar(&noResults, "no-results", false, "do not write results/build/")
+	addProfileFlag(cmd, &buildProfile)
 	root.AddCommand(cmd)
 }
 

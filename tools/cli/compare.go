@@ -10,6 +10,7 @@ import (
 )
 
 func init() {
+	var buildProfile string
 	var o experiment.CompareOptions
 	cmd := &cobra.Command{
 		Use:   "compare [VARIANT...]",
@@ -21,7 +22,7 @@ smallest memory (-m) with which it still boots and answers a request (found
 by bisection), and the accelerator used. Writes results/compare/ (JSON, CSV,
 Markdown and SVG charts), stamped with machine, date, revisions and command.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			env, err := bootEnv(args, &o.BootOptions)
+			env, err := bootEnv(args, buildProfile, &o.BootOptions)
 			if err != nil {
 				return err
 			}
@@ -36,5 +37,6 @@ Markdown and SVG charts), stamped with machine, date, revisions and command.`,
 	cmd.Flags().IntVarP(&o.MemoryMiB, "memory", "m", 0, fmt.Sprintf("guest memory in MiB for the boot times, and the top of the memory search (0: %d, or more if an image needs it)", boot.DefaultMemoryMiB))
 	cmd.Flags().IntVar(&o.MemoryMinMiB, "memory-min", 2, "bottom of the memory search in MiB")
 	cmd.Flags().BoolVar(&o.MemorySearch, "memory-search", true, "find the smallest memory that boots and serves")
+	addProfileFlag(cmd, &buildProfile)
 	root.AddCommand(cmd)
 }

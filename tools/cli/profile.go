@@ -9,6 +9,7 @@ import (
 )
 
 func init() {
+	var buildProfile string
 	var cfg profile.Config
 	cmd := &cobra.Command{
 		Use:   "profile [VARIANT...]",
@@ -22,10 +23,11 @@ machine is: two runs agree within about 2%. Writes results/profile/
 (JSON, CSV, Markdown, SVG; profile-functions.* lists the costliest
 functions).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			vs, err := variant.Select(args, profile.Profilable())
+			among := profile.Profilable()
 			if len(args) == 0 {
-				vs = variant.OfKind(variant.Unikraft)
+				among = variant.OfKind(variant.Unikraft)
 			}
+			vs, err := selectInProfile(args, among, buildProfile)
 			if err != nil {
 				return err
 			}
@@ -52,5 +54,6 @@ functions).`,
 	f.IntVar(&cfg.Workload.Window, "window", d.Workload.Window, "requests kept outstanding")
 	f.IntVar(&cfg.Runs, "runs", d.Runs, "boots per variant, each measured on its own")
 	durationFlag(f, &cfg.Idle, "idle", d.Idle, "how long the guest is left alone to measure its idle loop")
+	addProfileFlag(cmd, &buildProfile)
 	root.AddCommand(cmd)
 }

@@ -16,11 +16,15 @@ func init() {
 		Short: "Write kraftfiles/<variant>/ (Kraftfile, Makefile.uk, Config.uk) from the registry",
 		Long: `Render writes each Unikraft variant's app folder from the variant registry:
 its Kraftfile (spec v0.6), Makefile.uk and Config.uk. Without arguments it
-renders every Unikraft variant. The output is deterministic and committed.`,
+renders every Unikraft variant in every build profile (ROW@PROFILE beside
+ROW, the default profile). The output is deterministic and committed.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			vs, err := unikraftVariants(args)
 			if err != nil {
 				return err
+			}
+			if len(args) == 0 || args[0] == "all" {
+				vs = variant.EveryProfile(vs)
 			}
 			repo, err := build.RepoRoot()
 			if err != nil {

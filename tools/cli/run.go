@@ -60,6 +60,7 @@ func (f *serverFlags) args() []string {
 }
 
 func init() {
+	var buildProfile string
 	var (
 		server   serverFlags
 		memory   int
@@ -78,7 +79,7 @@ socket path is printed.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			vs, err := variant.Select(args, variant.Guests())
+			vs, err := selectInProfile(args, variant.Guests(), buildProfile)
 			if err != nil {
 				return err
 			}
@@ -115,6 +116,7 @@ socket path is printed.`,
 	cmd.Flags().StringVar(&subnet, "subnet", "", "the run's /24 (host .1, guest .2); default: a free one in 10.200-249.x.0")
 	cmd.Flags().BoolVar(&noSwitch, "no-switch", false, "start no testpmd; another program owns the vhost-user socket")
 	durationFlag(cmd.Flags(), &timeout, "timeout", boot.DefaultReadyTimeout, "how long to wait for the guest's ready line")
+	addProfileFlag(cmd, &buildProfile)
 	root.AddCommand(cmd)
 }
 

@@ -8,7 +8,8 @@ import (
 )
 
 func init() {
-	root.AddCommand(&cobra.Command{
+	var buildProfile string
+	cmd := &cobra.Command{
 		Use:   "sizes [VARIANT...]",
 		Short: "Break each guest image down: code, read-only data, data and bss per library",
 		Long: `For each guest row (default: every one that is built): the bytes of code
@@ -18,7 +19,7 @@ an elfloader row adds the program it loads; a Linux guest splits into kernel,
 modules, initramfs and server. The parts add up to the image's measured size
 within 1%. Writes results/compare/sizes.* (JSON, CSV, Markdown, a stacked-bar SVG).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rows, err := variant.Select(args, variant.Guests())
+			rows, err := selectInProfile(args, variant.Guests(), buildProfile)
 			if err != nil {
 				return err
 			}
@@ -32,5 +33,7 @@ within 1%. Writes results/compare/sizes.* (JSON, CSV, Markdown, a stacked-bar SV
 			}
 			return writeResults(cmd, env.Repo, r)
 		},
-	})
+	}
+	addProfileFlag(cmd, &buildProfile)
+	root.AddCommand(cmd)
 }

@@ -60,7 +60,7 @@ func Kraftfile(v *variant.Variant) (*kraftfile.Kraftfile, error) {
 	}
 	kf := &kraftfile.Kraftfile{
 		Spec:     kraftfile.Spec,
-		Name:     v.Name,
+		Name:     v.ImageName(),
 		Unikraft: core,
 		Targets:  []kraftfile.Target{Target},
 	}

@@ -19,7 +19,7 @@ const repoRoot = "../.."
 // The committed app folders are the golden files: they must be exactly
 // what the registry renders today.
 func TestCommittedFilesMatchRegistry(t *testing.T) {
-	for _, v := range variant.OfKind(variant.Unikraft) {
+	for _, v := range variant.EveryProfile(variant.OfKind(variant.Unikraft)) {
 		if err := Check(repoRoot, v); err != nil {
 			t.Error(err)
 		}

@@ -87,6 +87,9 @@ type Variant struct {
 	// fills its table at start-up. A load generator sets every key first
 	// on one that cannot (memcached).
 	Preloads bool
+	// Profile is the build profile of a row derived by InProfile; empty
+	// for the registry's own rows (the default profile).
+	Profile string
 	// PaperMode is the row's mode in the paper's Table 4, in the setup
 	// of its Kind; empty when the paper has no such row.
 	PaperMode string
@@ -176,7 +179,17 @@ func Lookup(name string) (*Variant, error) {
 	return v, nil
 }
 
+// find finds a registry row, or ROW@PROFILE: the Unikraft row ROW in
+// that profile.
 func find(name string) (*Variant, bool) {
+	if row, profile, ok := splitProfile(name); ok {
+		v, found := find(row)
+		p, err := LookupProfile(profile)
+		if !found || err != nil || v.Kind != Unikraft || p.Name == DefaultProfile {
+			return nil, false
+		}
+		return v.InProfile(p), true
+	}
 	for _, v := range registry {
 		if v.Name == name {
 			return v, true
@@ -201,11 +214,25 @@ func Select(names []string, among []*Variant) ([]*Variant, error) {
 		if !ok {
 			return nil, unknown(name, among)
 		}
-		if !slices.Contains(among, v) {
+		if !slices.ContainsFunc(among, func(a *Variant) bool { return a.Name == v.base() }) {
 			return nil, fmt.Errorf("%s is a %s row: not one of %s", name, v.Kind, strings.Join(Names(among), ", "))
 		}
 	}
-	return filterOf(among, func(v *Variant) bool { return slices.Contains(names, v.Name) }), nil
+	var picked []*Variant
+	for _, a := range among {
+		for _, name := range names {
+			if v, _ := find(name); v.base() == a.Name && !slices.ContainsFunc(picked, func(p *Variant) bool { return p.Name == v.Name }) {
+				picked = append(picked, v)
+			}
+		}
+	}
+	return picked, nil
+}
+
+// base is the name of the registry row v is, or was derived from.
+func (v *Variant) base() string {
+	row, _, _ := splitProfile(v.Name)
+	return row
 }
 
 func filterOf(vs []*Variant, keep func(*Variant) bool) []*Variant {
