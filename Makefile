@@ -63,7 +63,8 @@ test: deps
 # tests skip and say how to get the sources.
 unikraft-images: $(BIN)/ukkv
 	@if $(BIN)/ukkv sources get; then \
-		$(BIN)/ukkv build all --no-results; \
+		$(BIN)/ukkv build all --no-results && \
+		$(BIN)/ukkv build all --no-results --profile size; \
 	else \
 		echo "Unikraft sources missing: the Unikraft tests will skip"; \
 	fi
@@ -80,6 +81,7 @@ evaluate: deps $(BIN)/ukkv
 	$(MAKE) bench-kvcore
 	$(BIN)/ukkv loopback
 	$(BIN)/ukkv compare
+	$(BIN)/ukkv sizes
 	$(BIN)/ukkv bench
 	$(BIN)/ukkv profile
 

@@ -131,10 +131,10 @@ func TestTwoRunsAtOnce(t *testing.T) {
 }
 
 // eachServesThenLeavesNothing runs servesThenLeavesNothing on every
-// variant of a kind.
+// variant of a kind, Unikraft ones in every build profile.
 func eachServesThenLeavesNothing(t *testing.T, kind variant.Kind) {
 	needHost(t)
-	for _, v := range variant.OfKind(kind) {
+	for _, v := range variant.EveryProfile(variant.OfKind(kind)) {
 		t.Run(v.Name, func(t *testing.T) { servesThenLeavesNothing(t, imageOf(t, v.Name)) })
 	}
 }
@@ -162,7 +162,7 @@ func TestUnikraftVariantsServeThroughTap(t *testing.T) {
 func TestElfloaderVariantsPassTheClientSuite(t *testing.T) {
 	needHost(t)
 	testenv.NeedCommands(t, map[string]string{"memcaslap": "libmemcached-tools"})
-	for _, v := range variant.OfKind(variant.Unikraft) {
+	for _, v := range variant.EveryProfile(variant.OfKind(variant.Unikraft)) {
 		if !v.Elfloader() {
 			continue
 		}
