@@ -7,10 +7,12 @@ import (
 
 	"github.com/ukkv/ukkv/tools/boot"
 	"github.com/ukkv/ukkv/tools/experiment"
+	"github.com/ukkv/ukkv/tools/variant"
 )
 
 func init() {
 	var buildProfile string
+	var sideBySide []string
 	var o experiment.CompareOptions
 	cmd := &cobra.Command{
 		Use:   "compare [VARIANT...]",
@@ -19,12 +21,18 @@ func init() {
 (kernel plus initramfs for the Linux guests), the boot time over N boots
 (median, min, max) beside the QEMU floor, the guest's own share of it, the
 smallest memory (-m) with which it still boots and answers a request (found
-by bisection), and the accelerator used. Writes results/compare/ (JSON, CSV,
+by bisection), and the accelerator used. --profiles perf,size puts each
+Unikraft row in each build profile side by side. Writes results/compare/ (JSON, CSV,
 Markdown and SVG charts), stamped with machine, date, revisions and command.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			env, err := bootEnv(args, buildProfile, &o.BootOptions)
 			if err != nil {
 				return err
+			}
+			if len(sideBySide) > 0 {
+				if o.Rows, err = selectSideBySide(args, variant.Guests(), sideBySide); err != nil {
+					return err
+				}
 			}
 			r, err := experiment.Compare(cmd.Context(), env, o)
 			if err != nil {
@@ -38,5 +46,6 @@ Markdown and SVG charts), stamped with machine, date, revisions and command.`,
 	cmd.Flags().IntVar(&o.MemoryMinMiB, "memory-min", 2, "bottom of the memory search in MiB")
 	cmd.Flags().BoolVar(&o.MemorySearch, "memory-search", true, "find the smallest memory that boots and serves")
 	addProfileFlag(cmd, &buildProfile)
+	cmd.Flags().StringSliceVar(&sideBySide, "profiles", nil, "build profiles to put side by side, each Unikraft row in each (perf,size)")
 	root.AddCommand(cmd)
 }

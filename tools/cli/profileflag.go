@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -26,4 +27,30 @@ func selectInProfile(names []string, among []*variant.Variant, profile string) (
 		return nil, err
 	}
 	return variant.InProfiles(rows, p), nil
+}
+
+// selectSideBySide selects the named rows among some and puts each
+// Unikraft one in every listed profile, one after the other.
+func selectSideBySide(names []string, among []*variant.Variant, profileNames []string) ([]*variant.Variant, error) {
+	rows, err := variant.Select(names, among)
+	if err != nil {
+		return nil, err
+	}
+	var ps []variant.Profile
+	for _, name := range profileNames {
+		p, err := variant.LookupProfile(name)
+		if err != nil {
+			return nil, err
+		}
+		ps = append(ps, p)
+	}
+	var out []*variant.Variant
+	for _, v := range rows {
+		for _, p := range ps {
+			if pv := v.InProfile(p); !slices.Contains(out, pv) {
+				out = append(out, pv)
+			}
+		}
+	}
+	return out, nil
 }
