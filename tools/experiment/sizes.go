@@ -23,6 +23,9 @@ const sizeTolerance = 0.01
 // are left out with a warning when skipMissing is set.
 func Sizes(ctx context.Context, env *Env, rows []*variant.Variant, skipMissing bool) (*Report, error) {
 	var found []sizes.Row
+	// Unikraft images are a hundredth of a Linux guest: each kind has
+	// its own chart, so that both can be read.
+	byKind := map[variant.Kind][]sizes.Row{}
 	for _, v := range rows {
 		b, err := breakdown(ctx, env, v)
 		if err != nil && skipMissing && variant.IsMissing(err) {
@@ -36,10 +39,19 @@ func Sizes(ctx context.Context, env *Env, rows []*variant.Variant, skipMissing b
 			return nil, err
 		}
 		found = append(found, sizes.Row{Variant: v.Name, Breakdown: b})
+		byKind[v.Kind] = append(byKind[v.Kind], found[len(found)-1])
+	}
+	var charts []*report.BarChart
+	for _, k := range []variant.Kind{variant.Unikraft, variant.LinuxGuest} {
+		if len(byKind[k]) > 0 {
+			c := sizes.Chart(byKind[k])
+			c.Name, c.Title = string(k), c.Title+": "+string(k)
+			charts = append(charts, c)
+		}
 	}
 	t := sizes.Table(found)
 	t.Stamp = provenance.Stamp(ctx, env.Repo, provenance.Facts{})
-	return &Report{Name: "compare", Base: "sizes", Table: t, Charts: []*report.BarChart{sizes.Chart(found)}}, nil
+	return &Report{Name: "compare", Base: "sizes", Table: t, Charts: charts}, nil
 }
 
 func breakdown(ctx context.Context, env *Env, v *variant.Variant) (*sizes.Breakdown, error) {
