@@ -127,15 +127,16 @@ func buildIfStale(ctx context.Context, opts Options, v *variant.Variant) (m *Man
 	if err != nil {
 		return nil, false, false, err
 	}
-	inputs, err := inputsDigest(opts, v, defconfig)
-	if err != nil {
-		return nil, false, false, fmt.Errorf("variant %s: %w", v.Name, err)
-	}
 	dir := Dir(opts.RepoRoot, v.Name)
-	if m, err := ReadManifest(opts.RepoRoot, v.Name); err == nil && m.InputsDigest == inputs &&
-		m.check(filepath.Join(opts.RepoRoot, m.Image)) == nil {
-		fmt.Fprintf(opts.Progress, "build %s: up to date\n", v.Name)
-		return m, false, false, nil
+	if m, err := ReadManifest(opts.RepoRoot, v.Name); err == nil {
+		inputs, err := inputsDigest(opts, v, defconfig, m.Inputs)
+		if err != nil {
+			return nil, false, false, fmt.Errorf("variant %s: %w", v.Name, err)
+		}
+		if m.InputsDigest == inputs && m.check(filepath.Join(opts.RepoRoot, m.Image)) == nil {
+			fmt.Fprintf(opts.Progress, "build %s: up to date\n", v.Name)
+			return m, false, false, nil
+		}
 	}
 	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
 		cold = true
@@ -149,7 +150,12 @@ func buildIfStale(ctx context.Context, opts Options, v *variant.Variant) (m *Man
 	}
 	m.Profile = v.ProfileName()
 	m.KConfigDigest = digestString(defconfig)
-	m.InputsDigest = inputs
+	if m.Inputs, err = compiledInputs(opts.RepoRoot, objectsDir(dir, m.Backend)); err != nil {
+		return nil, false, cold, fmt.Errorf("variant %s: reading what it compiled: %w", v.Name, err)
+	}
+	if m.InputsDigest, err = inputsDigest(opts, v, defconfig, m.Inputs); err != nil {
+		return nil, false, cold, fmt.Errorf("variant %s: %w", v.Name, err)
+	}
 	return m, true, cold, m.write(opts.RepoRoot)
 }
 
@@ -252,10 +258,11 @@ func runJob(ctx context.Context, opts Options, job *Job, name string) (*Manifest
 }
 
 // inputsDigest covers everything an image is made of: the rendered app
-// folder, every source file (C, headers, Config.uk, Makefile.uk) in the
-// folders the app compiles from, the kconfig, the pinned source
-// revisions and the backend with its version.
-func inputsDigest(opts Options, v *variant.Variant, defconfig string) (string, error) {
+// folder, the kconfig, the pinned source revisions, the backend with its
+// version, and the app's own sources: the files its last build compiled
+// (compiled) with the Config.uk and Makefile.uk files that chose them, or,
+// before a build has said which, every source file in the app's folders.
+func inputsDigest(opts Options, v *variant.Variant, defconfig string, compiled []string) (string, error) {
 	d := newHash()
 	d.value("backend", opts.Backend.Name())
 	if version := opts.Backend.Version(); version != "" {
@@ -268,8 +275,19 @@ func inputsDigest(opts Options, v *variant.Variant, defconfig string) (string, e
 	if err := d.tree(opts.RepoRoot, filepath.Join(render.Root, v.Name), anyFile); err != nil {
 		return "", err
 	}
+	keep := isSource
+	if len(compiled) > 0 {
+		keep = isBuildGlue
+	}
 	for _, dir := range v.AppInputs {
-		if err := d.tree(opts.RepoRoot, dir, isSource); err != nil {
+		if err := d.tree(opts.RepoRoot, dir, keep); err != nil {
+			return "", err
+		}
+	}
+	for _, f := range compiled {
+		if err := d.file(opts.RepoRoot, f); os.IsNotExist(err) {
+			d.value("missing", f)
+		} else if err != nil {
 			return "", err
 		}
 	}

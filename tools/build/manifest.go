@@ -29,9 +29,12 @@ type Manifest struct {
 	KConfigDigest string            `json:"kconfig_digest"`
 	// InputsDigest covers everything the image is made of: app folder,
 	// app sources, source revisions, backend. Equal digests skip a build.
-	InputsDigest string  `json:"inputs_digest"`
-	BuildSeconds float64 `json:"build_seconds"`
-	Backend      string  `json:"backend"`
+	InputsDigest string `json:"inputs_digest"`
+	// Inputs are the repository files the build compiled, from the
+	// compiler's dependency files; the next build's digest covers them.
+	Inputs       []string `json:"inputs,omitempty"`
+	BuildSeconds float64  `json:"build_seconds"`
+	Backend      string   `json:"backend"`
 	// BackendVersion is the kraft version that built it (kraft backend).
 	BackendVersion string `json:"backend_version,omitempty"`
 }
