@@ -57,6 +57,12 @@ func indexObjects(buildDir string) (map[objectKey]origin, error) {
 		if err := indexLibrary(idx, filepath.Join(buildDir, lib), lib); err != nil {
 			return nil, err
 		}
+		// With link-time optimisation LIB/*.o hold only the compiler's
+		// intermediate code: the library's partial link names its
+		// functions, though not their objects.
+		if err := indexObject(idx, l, origin{library: lib}); err != nil {
+			return nil, err
+		}
 	}
 	if len(idx) == 0 {
 		return nil, fmt.Errorf("no library objects (LIB.o and LIB/*.o) in %s: build the variant first", buildDir)

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/ukkv/ukkv/tools/build"
 	"github.com/ukkv/ukkv/tools/internal/testenv"
 )
 
@@ -134,5 +135,32 @@ func TestAttributeWithoutObjectsSaysBuildFirst(t *testing.T) {
 	tab := &Table{}
 	if err := tab.Attribute(t.TempDir()); err == nil {
 		t.Error("an empty build folder was taken")
+	}
+}
+
+// TestLTOImageIsAttributedByPartialLinks: a size-profile image is built
+// with link-time optimisation, whose per-object files hold no machine
+// code; its functions are still put in their libraries.
+func TestLTOImageIsAttributedByPartialLinks(t *testing.T) {
+	repo := testenv.Repo(t)
+	art, err := build.ArtifactsOf(repo, "raw-uknetdev@size")
+	if err != nil {
+		t.Skipf("raw-uknetdev@size is not built: %v (run `ukkv build raw-uknetdev --profile size`)", err)
+	}
+	tab, err := Load(art.Debug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tab.Attribute(art.Objects); err != nil {
+		t.Fatal(err)
+	}
+	libs := map[string]string{}
+	for _, f := range tab.funcs {
+		libs[f.Name] = f.Library
+	}
+	for fn, want := range map[string]string{"kvfe_serve": "appkvstore", "virtio_netdev_xmit": "libvirtio_net", "uk_sglist_append": "libuksglist"} {
+		if libs[fn] != want {
+			t.Errorf("%s in %q, want %s", fn, libs[fn], want)
+		}
 	}
 }
