@@ -5,7 +5,6 @@ import (
 	"compress/gzip"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -41,20 +40,13 @@ func buildImage(t *testing.T) (image, dir string) {
 		}
 		o := filepath.Join(dir, lib, "code.o")
 		os.MkdirAll(filepath.Dir(o), 0o755)
-		run(t, "gcc", "-O2", "-fno-asynchronous-unwind-tables", "-ffreestanding", "-c", "-o", o, c)
-		run(t, "ld", "-r", "-o", filepath.Join(dir, lib+".o"), o)
+		testenv.Run(t, "gcc", "-O2", "-fno-asynchronous-unwind-tables", "-ffreestanding", "-c", "-o", o, c)
+		testenv.Run(t, "ld", "-r", "-o", filepath.Join(dir, lib+".o"), o)
 		objs = append(objs, filepath.Join(dir, lib+".o"))
 	}
 	image = filepath.Join(dir, "image.dbg")
-	run(t, "gcc", append([]string{"-nostdlib", "-static", "-no-pie", "-o", image}, objs...)...)
+	testenv.Run(t, "gcc", append([]string{"-nostdlib", "-static", "-no-pie", "-o", image}, objs...)...)
 	return image, dir
-}
-
-func run(t *testing.T, name string, args ...string) {
-	t.Helper()
-	if out, err := exec.Command(name, args...).CombinedOutput(); err != nil {
-		t.Fatalf("%s %v: %v\n%s", name, args, err, out)
-	}
 }
 
 func TestUnikraftBreakdownOfKnownImage(t *testing.T) {

@@ -28,9 +28,9 @@ int main(int argc, char **argv) { (void)argv; return kv_handle(argc) + pkt_parse
 		}
 	}
 	// the library, as DPDK's packaged archives, carries no debug information
-	run(t, "cc", "-O1", "-c", "-o", filepath.Join(dir, "ring.o"), filepath.Join(dir, "ring.c"))
+	testenv.Run(t, "cc", "-O1", "-c", "-o", filepath.Join(dir, "ring.o"), filepath.Join(dir, "ring.c"))
 	prog := filepath.Join(dir, "prog")
-	run(t, "cc", "-O1", "-g", "-fno-inline", "-static", "-o", prog,
+	testenv.Run(t, "cc", "-O1", "-g", "-fno-inline", "-static", "-o", prog,
 		filepath.Join(dir, "main.c"), filepath.Join(dir, "kv.c"), filepath.Join(dir, "pkt.c"), filepath.Join(dir, "ring.o"))
 
 	tab, err := LoadProgram(prog)
@@ -59,7 +59,7 @@ func TestLoadProgramWithoutDebugInformationSaysSo(t *testing.T) {
 		t.Fatal(err)
 	}
 	prog := filepath.Join(dir, "prog")
-	run(t, "cc", "-O1", "-s", "-static", "-o", prog, src)
+	testenv.Run(t, "cc", "-O1", "-s", "-static", "-o", prog, src)
 	if _, err := LoadProgram(prog); err == nil {
 		t.Error("a program without symbols or debug information was taken")
 	}

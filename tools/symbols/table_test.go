@@ -2,7 +2,6 @@ package symbols
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -40,26 +39,19 @@ bare_label: nop
 			t.Fatal(err)
 		}
 		obj := path[:len(path)-len(filepath.Ext(path))] + ".o"
-		run(t, "cc", "-O1", "-fno-inline", "-ffreestanding", "-c", "-o", obj, path)
+		testenv.Run(t, "cc", "-O1", "-fno-inline", "-ffreestanding", "-c", "-o", obj, path)
 		lib := filepath.Dir(name)
 		libs[lib] = append(libs[lib], obj)
 	}
 	var linked []string
 	for lib, objs := range libs {
 		out := filepath.Join(dir, lib+".o")
-		run(t, "ld", append([]string{"-r", "-o", out}, objs...)...)
+		testenv.Run(t, "ld", append([]string{"-r", "-o", out}, objs...)...)
 		linked = append(linked, out)
 	}
 	image = filepath.Join(dir, "image.dbg")
-	run(t, "ld", append([]string{"-static", "-e", "_start", "-o", image}, linked...)...)
+	testenv.Run(t, "ld", append([]string{"-static", "-e", "_start", "-o", image}, linked...)...)
 	return dir, image
-}
-
-func run(t *testing.T, prog string, args ...string) {
-	t.Helper()
-	if out, err := exec.Command(prog, args...).CombinedOutput(); err != nil {
-		t.Fatalf("%s %v: %v\n%s", prog, args, err, out)
-	}
 }
 
 // address finds a symbol's address in the image by a name only it has.

@@ -119,3 +119,12 @@ func Accel(t testing.TB) qemu.Accel {
 	}
 	return v.Accel
 }
+
+// Run runs a program a test needs to succeed (a compiler or linker
+// making its input), failing the test with the program's output if not.
+func Run(t testing.TB, name string, args ...string) {
+	t.Helper()
+	if out, err := exec.Command(name, args...).CombinedOutput(); err != nil {
+		t.Fatalf("%s %v: %v\n%s", name, args, err, out)
+	}
+}
