@@ -54,7 +54,13 @@ func (o *Outcome) Checks() []Check {
 			}
 		}
 	}
-	return append(cs, o.wrongCheck())
+	return append(cs, o.WrongCheck())
+}
+
+// AtLeast checks that row's median throughput is at least min times
+// base's, both measured in this outcome.
+func (o *Outcome) AtLeast(row, base string, min float64) Check {
+	return o.ratioCheck(fmt.Sprintf("%s at least %gx %s", row, min, base), row, base, min, false, "")
 }
 
 func (o *Outcome) ratioCheck(name, row, base string, min float64, strict bool, paper string) Check {
@@ -72,7 +78,8 @@ func (o *Outcome) ratioCheck(name, row, base string, min float64, strict bool, p
 	return Check{Target: name, Status: "missed", Detail: detail}
 }
 
-func (o *Outcome) wrongCheck() Check {
+// WrongCheck is met when no measured row got a wrong reply.
+func (o *Outcome) WrongCheck() Check {
 	c := Check{Target: "no wrong reply in any row", Status: "not measured"}
 	var wrong uint64
 	for _, r := range o.Rows {

@@ -2,9 +2,11 @@ package cli
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
+	"github.com/ukkv/ukkv/tools/bench"
 	"github.com/ukkv/ukkv/tools/boot"
 	"github.com/ukkv/ukkv/tools/experiment"
 	"github.com/ukkv/ukkv/tools/variant"
@@ -13,17 +15,21 @@ import (
 func init() {
 	var buildProfile string
 	var sideBySide []string
-	var o experiment.CompareOptions
+	o := experiment.CompareOptions{Workload: bench.DefaultWorkload()}
 	cmd := &cobra.Command{
 		Use:   "compare [VARIANT...]",
-		Short: "Compare image size, boot time and smallest memory across the guest rows",
+		Short: "Compare image size, boot time, smallest memory and throughput across the guest rows",
 		Long: `For each guest row (default: every one that can boot): the image size
 (kernel plus initramfs for the Linux guests), the boot time over N boots
 (median, min, max) beside the QEMU floor, the guest's own share of it, the
 smallest memory (-m) with which it still boots and answers a request (found
-by bisection), and the accelerator used. --profiles perf,size puts each
-Unikraft row in each build profile side by side. Writes results/compare/ (JSON, CSV,
-Markdown and SVG charts), stamped with machine, date, revisions and command.`,
+by bisection), the throughput measured as ` + "`ukkv bench --single-point`" + ` does
+(--throughput-runs runs of a closed loop of --window requests, each a fresh
+boot with kvload as the vhost-user backend; 0 runs leaves it out; needs root),
+and the accelerator used. --profiles perf,size puts each Unikraft row in each
+build profile side by side, with each profile's throughput over its perf
+build's (target at least 0.95x). Writes results/compare/ (JSON, CSV, Markdown
+and SVG charts), stamped with machine, date, revisions and command.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			env, err := bootEnv(args, buildProfile, &o.BootOptions)
 			if err != nil {
@@ -34,6 +40,7 @@ Markdown and SVG charts), stamped with machine, date, revisions and command.`,
 					return err
 				}
 			}
+			o.Progress = bench.NewProgress(os.Stderr, isTerminal(os.Stderr))
 			r, err := experiment.Compare(cmd.Context(), env, o)
 			if err != nil {
 				return err
@@ -45,6 +52,9 @@ Markdown and SVG charts), stamped with machine, date, revisions and command.`,
 	cmd.Flags().IntVarP(&o.MemoryMiB, "memory", "m", 0, fmt.Sprintf("guest memory in MiB for the boot times, and the top of the memory search (0: %d, or more if an image needs it)", boot.DefaultMemoryMiB))
 	cmd.Flags().IntVar(&o.MemoryMinMiB, "memory-min", 2, "bottom of the memory search in MiB")
 	cmd.Flags().BoolVar(&o.MemorySearch, "memory-search", true, "find the smallest memory that boots and serves")
+	cmd.Flags().IntVar(&o.ThroughputRuns, "throughput-runs", 3, "single-point throughput runs per row (0: no throughput)")
+	cmd.Flags().IntVar(&o.Workload.Window, "window", o.Workload.Window, "requests kept outstanding by the throughput's closed loop")
+	durationFlag(cmd.Flags(), &o.Workload.Duration, "duration", o.Workload.Duration, "length of each throughput run")
 	addProfileFlag(cmd, &buildProfile)
 	cmd.Flags().StringSliceVar(&sideBySide, "profiles", nil, "build profiles to put side by side, each Unikraft row in each (perf,size)")
 	root.AddCommand(cmd)

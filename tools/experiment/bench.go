@@ -27,6 +27,9 @@ type BenchOptions struct {
 	Client   bench.Client
 	HostTap  bool
 	Progress *bench.Progress
+	// NoCeiling leaves out the client's own ceiling, for a caller that
+	// only compares the rows with each other.
+	NoCeiling bool
 }
 
 // BenchReport is a measured benchmark with what its reports need.
@@ -60,10 +63,14 @@ func Bench(ctx context.Context, env *Env, o BenchOptions) (*BenchReport, error) 
 	if facts.Accelerator != "" {
 		accel = fmt.Sprintf("%s (%s)", facts.Accelerator, facts.Reason)
 	}
-	out, err := bench.Run(ctx, bench.Options{
+	opts := bench.Options{
 		Rows: o.Rows, Runs: o.Runs, Workload: o.Workload, Booter: real, Loader: real,
 		Progress: o.Progress, Accelerator: accel, Sweep: o.Sweep,
-	})
+	}
+	if o.NoCeiling {
+		opts.Loader = nil
+	}
+	out, err := bench.Run(ctx, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -8,18 +8,25 @@ import (
 
 	log "github.com/sirupsen/logrus"
 
+	"github.com/ukkv/ukkv/tools/bench"
 	"github.com/ukkv/ukkv/tools/boot"
 	"github.com/ukkv/ukkv/tools/qemu"
 	"github.com/ukkv/ukkv/tools/report"
+	"github.com/ukkv/ukkv/tools/variant"
 )
 
-// CompareOptions add the memory search to the boots.
+// CompareOptions add the memory search and the throughput to the boots.
 type CompareOptions struct {
 	BootOptions
 	// MemorySearch finds, by bisection between MemoryMinMiB and the boot
 	// memory, the smallest -m with which each row boots and serves.
 	MemorySearch bool
 	MemoryMinMiB int
+	// ThroughputRuns runs of Workload measure each row's throughput; 0
+	// leaves it out.
+	ThroughputRuns int
+	Workload       bench.Workload
+	Progress       *bench.Progress
 }
 
 func (o CompareOptions) check() error {
@@ -29,18 +36,26 @@ func (o CompareOptions) check() error {
 	if o.MemoryMinMiB < 1 || o.MemoryMiB != 0 && o.MemoryMinMiB > o.MemoryMiB {
 		return fmt.Errorf("want 1 <= --memory-min <= --memory")
 	}
+	if o.ThroughputRuns < 0 {
+		return fmt.Errorf("%d throughput runs: want 0 (none) or more", o.ThroughputRuns)
+	}
+	if o.ThroughputRuns > 0 {
+		return o.Workload.Validate()
+	}
 	return nil
 }
 
 // compareRow is what compare finds out about one row.
 type compareRow struct {
+	row      *variant.Variant
 	boots    bootTimes
 	bytes    int64
 	smallest int // MiB; 0 when not searched
 }
 
 // Compare reports, for each row, the image size, the boot time beside
-// the QEMU floor, and the smallest memory that boots and serves.
+// the QEMU floor, the smallest memory that boots and serves, and the
+// throughput, each build profile's beside its perf build's.
 func Compare(ctx context.Context, env *Env, o CompareOptions) (*Report, error) {
 	if err := o.check(); err != nil {
 		return nil, err
@@ -53,15 +68,30 @@ func Compare(ctx context.Context, env *Env, o CompareOptions) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	// an image is named after its row
+	byName := map[string]*variant.Variant{}
+	for _, v := range o.Rows {
+		byName[v.Name] = v
+	}
 	rows := make([]compareRow, len(times))
+	booted := make([]*variant.Variant, len(times))
 	for i, bt := range times {
 		if rows[i], err = compareOne(ctx, bt, accel, o); err != nil {
 			return nil, err
 		}
+		rows[i].row, booted[i] = byName[bt.img.Name], byName[bt.img.Name]
 	}
-	t := compareTable(floor, rows, accel)
+	tp, err := measureThroughputs(ctx, env, booted, o)
+	if err != nil {
+		return nil, err
+	}
+	t := compareTable(floor, rows, accel, tp)
 	t.Stamp = env.guestStamp(ctx, imgs)
-	return &Report{Name: "compare", Table: t, Charts: compareCharts(floor, rows)}, nil
+	charts := compareCharts(floor, rows)
+	if tp.out != nil {
+		charts = append(charts, tp.chart(rows))
+	}
+	return &Report{Name: "compare", Table: t, Charts: charts}, nil
 }
 
 // compareOne adds the image size and the smallest memory to boot times.
@@ -92,13 +122,15 @@ func compareOne(ctx context.Context, bt bootTimes, accel qemu.Accel, o CompareOp
 	return r, err
 }
 
-func compareTable(floor bootTimes, rows []compareRow, accel qemu.Accel) *report.Table {
+func compareTable(floor bootTimes, rows []compareRow, accel qemu.Accel, tp throughputs) *report.Table {
 	t := &report.Table{
-		Title: "Variants compared: image size, boot time, memory",
+		Title: "Variants compared: image size, boot time, memory, throughput",
 		Columns: []report.Column{
 			{Name: "variant"}, {Name: "image", Unit: "bytes"}, {Name: "boots"},
 			{Name: "boot median", Unit: "ms"}, {Name: "boot min", Unit: "ms"}, {Name: "boot max", Unit: "ms"},
-			{Name: "guest share", Unit: "ms"}, {Name: "smallest memory", Unit: "MiB"}, {Name: "accelerator"},
+			{Name: "guest share", Unit: "ms"}, {Name: "smallest memory", Unit: "MiB"},
+			{Name: "throughput", Unit: "req/s"}, {Name: "throughput min", Unit: "req/s"}, {Name: "throughput max", Unit: "req/s"},
+			{Name: "wrong"}, {Name: "throughput vs perf", Unit: "x"}, {Name: "accelerator"},
 		},
 		Notes: []string{
 			"image: the unikernel image, or kernel plus initramfs for the Linux guests",
@@ -107,18 +139,22 @@ func compareTable(floor bootTimes, rows []compareRow, accel qemu.Accel) *report.
 			"smallest memory: the smallest -m with which the guest boots and answers a version request, found by bisection",
 		},
 	}
+	t.Notes = append(t.Notes, tp.notes(rows)...)
 	fms := floor.ms()
 	t.AddRow(report.Text(boot.FloorName), report.Cell{}, report.Int(int64(len(fms))), report.Num(median(fms)),
-		report.Num(slices.Min(fms)), report.Num(slices.Max(fms)), report.Cell{}, report.Cell{}, report.Text(string(accel)))
+		report.Num(slices.Min(fms)), report.Num(slices.Max(fms)), report.Cell{}, report.Cell{},
+		report.Cell{}, report.Cell{}, report.Cell{}, report.Cell{}, report.Cell{}, report.Text(string(accel)))
 	for _, r := range rows {
 		ms := r.boots.ms()
 		mem := report.Cell{}
 		if r.smallest > 0 {
 			mem = report.Int(int64(r.smallest))
 		}
-		t.AddRow(report.Text(r.boots.img.Name), report.Int(r.bytes), report.Int(int64(len(ms))),
+		cells := []report.Cell{report.Text(r.boots.img.Name), report.Int(r.bytes), report.Int(int64(len(ms))),
 			report.Num(median(ms)), report.Num(slices.Min(ms)), report.Num(slices.Max(ms)),
-			report.Num(median(ms)-floor.medianMs()), mem, report.Text(string(accel)))
+			report.Num(median(ms) - floor.medianMs()), mem}
+		cells = append(cells, tp.cells(r, perfOf(r, rows))...)
+		t.AddRow(append(cells, report.Text(string(accel)))...)
 	}
 	return t
 }
