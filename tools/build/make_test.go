@@ -77,7 +77,35 @@ func TestMakeBuildsEveryVariant(t *testing.T) {
 		makeImages[r.Variant] = r.Manifest.SHA256
 	}
 	t.Run("kraft builds the same images", func(t *testing.T) { checkKraftMatchesMake(t, root, opts, vs, makeImages) })
+	t.Run("size profile", func(t *testing.T) { checkSizeProfile(t, root, cache, opts, results) })
 	t.Run("failing compile", func(t *testing.T) { checkFailingCompile(t, root, opts) })
+}
+
+// checkSizeProfile builds each variant of perf in the size profile,
+// from its own Kraftfile beside the perf one: a sound image, smaller.
+func checkSizeProfile(t *testing.T, root string, cache *sources.Cache, opts Options, perf []Result) {
+	size, err := variant.LookupProfile("size")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vs []*variant.Variant
+	for _, r := range perf {
+		v, _ := variant.Lookup(r.Variant)
+		vs = append(vs, v.InProfile(size))
+	}
+	if err := render.Write(root, vs); err != nil {
+		t.Fatal(err)
+	}
+	results, err := Run(context.Background(), opts, vs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range results {
+		checkImage(t, root, cache, r)
+		if r.Variant != perf[i].Variant+"@size" || r.Manifest.Bytes >= perf[i].Manifest.Bytes {
+			t.Errorf("%s: %d bytes, not smaller than %s's %d", r.Variant, r.Manifest.Bytes, perf[i].Variant, perf[i].Manifest.Bytes)
+		}
+	}
 }
 
 func checkImage(t *testing.T, root string, cache *sources.Cache, r Result) {

@@ -2,6 +2,7 @@ package experiment
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 
 	log "github.com/sirupsen/logrus"
@@ -40,6 +41,9 @@ func Sizes(ctx context.Context, env *Env, rows []*variant.Variant, skipMissing b
 		}
 		found = append(found, sizes.Row{Variant: v.Name, Breakdown: b})
 		byKind[v.Kind] = append(byKind[v.Kind], found[len(found)-1])
+	}
+	if len(found) == 0 {
+		return nil, fmt.Errorf("no guest row is built: run `make` and `ukkv build all`")
 	}
 	var charts []*report.BarChart
 	for _, k := range []variant.Kind{variant.Unikraft, variant.LinuxGuest} {

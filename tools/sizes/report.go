@@ -20,7 +20,9 @@ var Notes = []string{
 		"each symbol's bytes go to the library whose partial link (LIB.o of the build) defines a symbol of that name and size (or name), " +
 		"a label without a size gets the bytes up to the next symbol, an address two symbols share counts once",
 	"unnamed: bytes no symbol covers (merged string literals, alignment between and inside sections, the linker's tables); unwind tables: .eh_frame and .eh_frame_hdr",
-	"appkvstore is the KV server (our app); elfloader rows add the program their initrd holds, by its loaded sections",
+	"appkvstore is the KV server (our app)",
+	"elfloader rows: their kernel is app-elfloader's image, broken down as above (it links no appkvstore); the server is the static PIE the loader reads from the initrd at boot, " +
+		"counted as the one part \"program: NAME\" by its ELF's loaded sections (text, rodata, data, bss; cpio framing left out), its PT_LOAD sizes added to the kernel's in measured",
 	"Linux guests: the kernel file as booted (compressed), and the gzipped initramfs shared out among modules, server and the rest in proportion to their bytes inside it",
 	"sum: the parts added up; measured: the PT_LOAD segments' memory sizes (Unikraft, elfloader program), or the kernel and initramfs files' bytes (Linux)",
 }

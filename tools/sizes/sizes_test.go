@@ -114,12 +114,13 @@ func TestLinuxSplitsTheInitramfs(t *testing.T) {
 	}
 }
 
-// TestBuiltImagesAddUp: every built Unikraft image of this repository
-// breaks down within 1%, its largest library named.
+// TestBuiltImagesAddUp: every built Unikraft image of this repository,
+// in every build profile, breaks down within 1%, its largest library
+// named; an elfloader row's kernel with the program it loads too.
 func TestBuiltImagesAddUp(t *testing.T) {
 	repo := testenv.Repo(t)
 	checked := 0
-	for _, v := range variant.OfKind(variant.Unikraft) {
+	for _, v := range variant.EveryProfile(variant.OfKind(variant.Unikraft)) {
 		art, err := build.ArtifactsOf(repo, v.Name)
 		if err != nil {
 			continue
@@ -128,11 +129,19 @@ func TestBuiltImagesAddUp(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", v.Name, err)
 		}
-		if err := b.Check(0.01); err != nil {
-			t.Error(err)
-		}
 		if b.Parts[0].Name != "libkvmplat" || b.Part("appkvstore") == nil && !v.Elfloader() {
 			t.Errorf("%s: largest part %q (want libkvmplat, with its boot stacks), app named: %v", v.Name, b.Parts[0].Name, b.Part("appkvstore") != nil)
+		}
+		if program, err := v.ProgramPath(repo); v.Elfloader() && err == nil {
+			if err := b.WithProgram(program); err != nil {
+				t.Fatalf("%s: %v", v.Name, err)
+			}
+			if b.Part("program: "+filepath.Base(program)) == nil {
+				t.Errorf("%s: no part for its program %s", v.Name, program)
+			}
+		}
+		if err := b.Check(0.01); err != nil {
+			t.Error(err)
 		}
 		checked++
 	}
