@@ -78,9 +78,10 @@ evaluate: deps $(BIN)/ukkv
 	$(BIN)/ukkv sources get
 	$(MAKE) all
 	$(BIN)/ukkv build all
+	$(BIN)/ukkv build all --no-results --profile size
 	$(MAKE) bench-kvcore
 	$(BIN)/ukkv loopback
-	$(BIN)/ukkv compare
+	$(BIN)/ukkv compare --profiles perf,size
 	$(BIN)/ukkv sizes
 	$(BIN)/ukkv bench
 	$(BIN)/ukkv profile
