@@ -56,6 +56,7 @@ and SVG charts), stamped with machine, date, revisions and command.`,
 	cmd.Flags().IntVar(&o.Workload.Window, "window", o.Workload.Window, "requests kept outstanding by the throughput's closed loop")
 	durationFlag(cmd.Flags(), &o.Workload.Duration, "duration", o.Workload.Duration, "length of each throughput run")
 	addProfileFlag(cmd, &buildProfile)
+	addResultsFlag(cmd, "compare")
 	cmd.Flags().StringSliceVar(&sideBySide, "profiles", nil, "build profiles to put side by side, each Unikraft row in each (perf,size)")
 	root.AddCommand(cmd)
 }

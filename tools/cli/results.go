@@ -11,13 +11,23 @@ import (
 	"github.com/ukkv/ukkv/tools/report"
 )
 
+// addResultsFlag adds --results, a folder for the command's reports in
+// place of results/NAME/ (a trial that leaves the repository's alone).
+func addResultsFlag(cmd *cobra.Command, name string) {
+	cmd.Flags().String("results", "", "report folder (default: results/"+name+" in the repository)")
+}
+
 // writeResults prints an experiment's table and writes it with its
-// charts into results/NAME/.
+// charts into results/NAME/, or the folder --results names.
 func writeResults(cmd *cobra.Command, repo string, r *experiment.Report) error {
 	if err := r.Table.WriteMarkdown(cmd.OutOrStdout()); err != nil {
 		return err
 	}
-	paths, err := report.WriteAll(filepath.Join(repo, "results", r.Name), r.FileBase(), r.Table, r.Charts...)
+	dir := filepath.Join(repo, "results", r.Name)
+	if f := cmd.Flags().Lookup("results"); f != nil && f.Value.String() != "" {
+		dir = f.Value.String()
+	}
+	paths, err := report.WriteAll(dir, r.FileBase(), r.Table, r.Charts...)
 	if err != nil {
 		return err
 	}

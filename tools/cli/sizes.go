@@ -40,5 +40,6 @@ within 1%. Writes results/compare/sizes.* (JSON, CSV, Markdown, a stacked-bar SV
 		},
 	}
 	addProfileFlag(cmd, &buildProfile)
+	addResultsFlag(cmd, "compare")
 	root.AddCommand(cmd)
 }
