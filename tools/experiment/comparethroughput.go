@@ -43,6 +43,9 @@ func measureThroughputs(ctx context.Context, env *Env, rows []*variant.Variant, 
 		log.Warnf("throughput not measured: %v", err)
 		return throughputs{missing: err.Error()}, nil
 	}
+	if c := r.Outcome.WrongCheck(); c.Status == "missed" {
+		log.Warn(c.String())
+	}
 	return throughputs{out: r.Outcome}, nil
 }
 
