@@ -11,35 +11,40 @@ import (
 )
 
 // Sweep says how a row's offered load rises until the server no longer
-// keeps up: geometric steps from a light load, then a few steps that
-// halve the gap around the knee.
+// keeps up: an open loop in geometric steps from a light load, a few
+// steps that halve the gap around its knee, then a closed loop whose
+// window rises from the single-point mode's, so that a server an open
+// loop cannot hold at its capacity is measured there too.
 type Sweep struct {
-	// Closed raises the window of a closed loop instead of the rate of an
-	// open one, for servers an open loop cannot push past saturation.
+	// Closed sweeps only the windows of a closed loop, from Start.
 	Closed bool
 	// Start is the first rate (req/s) or window; Factor the rise per step.
 	Start, Factor float64
-	// MaxSteps bounds the rising steps; Refine is the number of steps that
-	// then split the gap between the last step within bounds and the first
-	// beyond them.
+	// MaxSteps bounds the rising steps of each loop; Refine is the number
+	// of steps that then split the gap between the last step within
+	// bounds and the first beyond them.
 	MaxSteps, Refine int
 	// Duration and Warmup of each step.
 	Duration, Warmup time.Duration
-	// LossBound is the largest share of requests lost (or answered wrong)
-	// a sustainable step may have.
-	LossBound float64
-	// P99Factor times the light-load p50 bounds the p99 of a sustainable
-	// step; twice the light-load p99 is the bound when it is higher, so
-	// that a row jittery even at light load is not judged by its noise.
-	P99Factor float64
+	// Bounds judge each step.
+	Bounds
+	// Retries measure a step that broke a bound again, judged by the
+	// last: a stall of the machine is not the server's knee.
+	Retries int
+	// Window is the single-point mode's window: the closed loop rises
+	// from it after the open one, and the sweep always measures it, for
+	// the report's check that the peak is at least its throughput.
+	Window int
 }
 
 // DefaultSweep fits a 2-core machine: from 1,000 req/s doubling up to
-// 4M req/s, two steps refining the knee to within a factor 2^(1/4).
+// 4M req/s, two steps refining the knee to within a factor 2^(1/4), one
+// retry of a step beyond bounds; the closed loop from the default
+// workload's window.
 func DefaultSweep() Sweep {
 	return Sweep{Start: 1000, Factor: 2, MaxSteps: 13, Refine: 2,
 		Duration: time.Second, Warmup: 500 * time.Millisecond,
-		LossBound: 0.001, P99Factor: 10}
+		Bounds: DefaultBounds(), Retries: 1, Window: DefaultWorkload().Window}
 }
 
 // Validate refuses a sweep that cannot rise or end.
@@ -49,21 +54,26 @@ func (s Sweep) Validate() error {
 		return fmt.Errorf("sweep start %g: want a positive rate, or a whole window", s.Start)
 	case s.Factor <= 1:
 		return fmt.Errorf("sweep factor %g: want more than 1", s.Factor)
-	case s.MaxSteps < 1 || s.Refine < 0:
-		return fmt.Errorf("sweep of %d steps refined %d times: want at least 1 step", s.MaxSteps, s.Refine)
+	case s.MaxSteps < 1 || s.Refine < 0 || s.Retries < 0:
+		return fmt.Errorf("sweep of %d steps refined %d times, %d retries: want at least 1 step", s.MaxSteps, s.Refine, s.Retries)
 	case s.Duration <= 0 || s.Warmup < 0:
 		return fmt.Errorf("sweep step of %s after %s: want a positive duration", s.Duration, s.Warmup)
-	case s.LossBound < 0 || s.P99Factor <= 1:
-		return fmt.Errorf("loss bound %g, p99 bound %gx the light-load p50: want >= 0 and > 1", s.LossBound, s.P99Factor)
+	case s.Window < 1 || s.Window > maxWindow:
+		return fmt.Errorf("single-point window %d: want 1..%d", s.Window, maxWindow)
 	}
-	return nil
+	return s.Bounds.validate()
 }
+
+// maxWindow is the most requests kvload keeps outstanding.
+const maxWindow = 32768
 
 // Phases of a row's steps.
 const (
-	PhaseRise    = "rise"
-	PhaseRefine  = "refine"
-	PhaseConfirm = "confirm"
+	PhaseRise      = "rise"
+	PhaseRefine    = "refine"
+	PhaseRetry     = "retry"
+	PhaseReference = "single-point"
+	PhaseConfirm   = "confirm"
 )
 
 // SweepStep is one measured load of a row.
@@ -84,13 +94,14 @@ type SweepStep struct {
 // SweepResult is a row's sweep: its steps, its bounds, its peak.
 type SweepResult struct {
 	Steps []SweepStep
-	// LightP50 is the p50 of the first, lightest step; P99Bound the p99
-	// a sustainable step may reach.
-	LightP50, P99Bound float64
+	// LightP50 is the p50 of the first, lightest step; P50Bound and
+	// P99Bound what a sustainable step's may reach.
+	LightP50, P50Bound, P99Bound float64
 	// Peak indexes the step within bounds with the most replies a second,
-	// -1 when none was.
-	Peak int
-	// Stopped says why the load stopped rising.
+	// -1 when none was; Reference the last step at the single-point
+	// window, -1 when none was measured.
+	Peak, Reference int
+	// Stopped says why each loop stopped rising.
 	Stopped string
 }
 
@@ -102,15 +113,21 @@ func (r *SweepResult) PeakStep() (SweepStep, bool) {
 	return r.Steps[r.Peak], true
 }
 
+// ReferenceStep is the step at the single-point window, false without one.
+func (r *SweepResult) ReferenceStep() (SweepStep, bool) {
+	if r == nil || r.Reference < 0 {
+		return SweepStep{}, false
+	}
+	return r.Steps[r.Reference], true
+}
+
 // Measurer measures one load.
 type Measurer func(ctx context.Context, s kvload.Step) (Measurement, error)
 
 // clientShortfall is the share of an open loop's rate below which the
-// client, not the server, failed to offer the load.
+// client, not the server, failed to offer the load (if the requests it
+// did send kept the other bounds).
 const clientShortfall = 0.9
-
-// jitterHeadroom times the light-load p99 is the least p99 bound.
-const jitterHeadroom = 2
 
 // riseMin is how much a closed loop's replies must grow above the most
 // so far for a wider window to count as a rise; flatSteps windows in a
@@ -120,42 +137,60 @@ const (
 	flatSteps = 2
 )
 
-// Run raises the load step by step through measure until a step breaks
-// a bound, the replies stop rising or MaxSteps is reached, then refines
-// the knee. An open loop whose client cannot send its rate goes on as a
-// closed loop of rising windows from 1, which the client can keep up
-// (a busy or slow client host). The steps measured so far are returned
-// with any error.
+// Run raises an open loop's rate step by step through measure until a
+// step breaks a bound (again, when retried) or MaxSteps is reached, and
+// refines the knee; then it does the same with a closed loop's window
+// from s.Window, or from 1 when the client could not send the open
+// loop's rate (a busy or slow client host), and measures s.Window if
+// the windows left it out. The steps measured so far are returned with
+// any error.
 func (s Sweep) Run(ctx context.Context, measure Measurer) (*SweepResult, error) {
-	res := &SweepResult{Peak: -1}
-	clientBound, err := s.rise(ctx, measure, res)
-	if err != nil || s.Closed || !clientBound {
-		return res, err
-	}
+	res := &SweepResult{Peak: -1, Reference: -1}
 	closed := s
-	closed.Closed, closed.Start = true, 1
-	why := res.Stopped
-	_, err = closed.rise(ctx, measure, res)
-	res.Stopped = why + "; then windows from 1: " + res.Stopped
+	closed.Closed, closed.Start = true, float64(s.Window)
+	var stops []string
+	if s.Closed {
+		closed.Start = s.Start
+	} else {
+		why, clientBound, err := s.rise(ctx, measure, res)
+		stops = append(stops, "open loop: "+why)
+		if err != nil {
+			res.Stopped = strings.Join(stops, "; ")
+			return res, err
+		}
+		if clientBound {
+			closed.Start = 1
+		}
+	}
+	why, _, err := closed.rise(ctx, measure, res)
+	stops = append(stops, fmt.Sprintf("closed loop from window %.0f: %s", closed.Start, why))
+	res.Stopped = strings.Join(stops, "; ")
+	if err == nil && res.Reference < 0 {
+		_, err = closed.take(ctx, measure, res, PhaseReference, float64(s.Window))
+	}
 	return res, err
 }
 
-// rise is one loop's rising steps and their refinement; clientBound
-// says the client could not send an open loop's rate.
-func (s Sweep) rise(ctx context.Context, measure Measurer, res *SweepResult) (clientBound bool, err error) {
-	res.Stopped = fmt.Sprintf("the last of %d rising steps", s.MaxSteps)
+// rise is one loop's rising steps and their refinement; it says why it
+// stopped, and clientBound that the client could not send an open
+// loop's rate.
+func (s Sweep) rise(ctx context.Context, measure Measurer, res *SweepResult) (why string, clientBound bool, err error) {
+	why = fmt.Sprintf("the last of %d rising steps", s.MaxSteps)
 	good, bad := 0.0, 0.0
 	best, flat := 0.0, 0
 	for i, load := 0, s.Start; i < s.MaxSteps; i, load = i+1, s.next(load) {
-		st, err := s.take(ctx, measure, res, PhaseRise, load)
-		if err != nil {
-			return false, err
-		}
-		if !st.Within {
-			bad, res.Stopped = load, "a step broke its bounds: "+st.Broke
+		if s.Closed && load > maxWindow {
+			why = fmt.Sprintf("window %d is the most kvload keeps outstanding", maxWindow)
 			break
 		}
-		res.notePeak()
+		st, err := s.take(ctx, measure, res, PhaseRise, load)
+		if err != nil {
+			return why, false, err
+		}
+		if !st.Within {
+			bad, why = load, "a step broke its bounds: "+st.Broke
+			break
+		}
 		good = load
 		if st.RepliesPerS < riseMin*best {
 			flat++
@@ -164,10 +199,10 @@ func (s Sweep) rise(ctx context.Context, measure Measurer, res *SweepResult) (cl
 		}
 		best = math.Max(best, st.RepliesPerS)
 		if stop, client := s.saturated(st, flat); stop != "" {
-			res.Stopped = stop
 			if client {
-				return true, nil
+				return stop, true, nil
 			}
+			why = stop
 			break
 		}
 	}
@@ -178,23 +213,22 @@ func (s Sweep) rise(ctx context.Context, measure Measurer, res *SweepResult) (cl
 		}
 		st, err := s.take(ctx, measure, res, PhaseRefine, mid)
 		if err != nil {
-			return false, err
+			return why, false, err
 		}
 		if st.Within {
 			good = mid
-			res.notePeak()
 		} else {
 			bad = mid
 		}
 	}
-	return false, nil
+	return why, false, nil
 }
 
 // saturated says why a step within bounds ends the rise, "" if it does
 // not: the client could not send the rate (client), or the last
 // flatSteps wider windows brought no more replies (flat of them did not).
 func (s Sweep) saturated(st SweepStep, flat int) (why string, client bool) {
-	if !s.Closed && st.RequestsPerS < clientShortfall*st.Load {
+	if s.clientShort(st) {
 		return fmt.Sprintf("the client sent %.0f of %.0f req/s: it, not the server, is the limit", st.RequestsPerS, st.Load), true
 	}
 	if s.Closed && flat >= flatSteps {
@@ -203,8 +237,23 @@ func (s Sweep) saturated(st SweepStep, flat int) (why string, client bool) {
 	return "", false
 }
 
-// take measures one step, judges it and keeps it.
+// clientShort says an open loop's client sent too little of its rate.
+func (s Sweep) clientShort(st SweepStep) bool {
+	return !s.Closed && st.RequestsPerS < clientShortfall*st.Load
+}
+
+// take measures one step, judges it and keeps it; a step beyond its
+// bounds is measured again up to Retries times, and the last is judged.
 func (s Sweep) take(ctx context.Context, measure Measurer, res *SweepResult, phase string, load float64) (SweepStep, error) {
+	st, err := s.measureStep(ctx, measure, res, phase, load)
+	for i := 0; err == nil && !st.Within && i < s.Retries; i++ {
+		st, err = s.measureStep(ctx, measure, res, PhaseRetry, load)
+	}
+	return st, err
+}
+
+// measureStep measures, judges and keeps one step.
+func (s Sweep) measureStep(ctx context.Context, measure Measurer, res *SweepResult, phase string, load float64) (SweepStep, error) {
 	step := kvload.Step{Duration: s.Duration, Warmup: s.Warmup}
 	if s.Closed {
 		step.Window = int(load)
@@ -220,28 +269,17 @@ func (s Sweep) take(ctx context.Context, measure Measurer, res *SweepResult, pha
 		st.Offered = m.RequestsPerS
 	}
 	if len(res.Steps) == 0 {
-		res.LightP50 = m.P50
-		res.P99Bound = math.Max(s.P99Factor*m.P50, jitterHeadroom*m.P99)
+		l := s.limits(m)
+		res.LightP50, res.P50Bound, res.P99Bound = m.P50, l.p50, l.p99
 	}
-	st.Broke = s.broken(m, res.P99Bound)
+	st.Broke = s.broken(st, limits{res.P50Bound, res.P99Bound}, s.clientShort(st))
 	st.Within = st.Broke == ""
 	res.Steps = append(res.Steps, st)
+	if st.Window == s.Window {
+		res.Reference = len(res.Steps) - 1
+	}
+	res.notePeak()
 	return st, nil
-}
-
-// broken names the bounds m breaks, "" when it keeps them all.
-func (s Sweep) broken(m Measurement, p99Bound float64) string {
-	var why []string
-	if m.Replies == 0 {
-		why = append(why, "no right reply")
-	}
-	if m.Requests > 0 && float64(m.Lost+m.Wrong) > s.LossBound*float64(m.Requests) {
-		why = append(why, fmt.Sprintf("lost or wrong %d of %d requests (bound %g%%)", m.Lost+m.Wrong, m.Requests, 100*s.LossBound))
-	}
-	if m.P99 > p99Bound {
-		why = append(why, fmt.Sprintf("p99 %s µs above %s µs", formatRate(m.P99), formatRate(p99Bound)))
-	}
-	return strings.Join(why, "; ")
 }
 
 // notePeak makes the last step the peak if it is within bounds and

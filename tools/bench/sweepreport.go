@@ -76,6 +76,23 @@ func (r RowResult) peakOffered() float64 {
 	return p.Offered
 }
 
+// singlePoint is the right replies a second of the sweep's step at the
+// single-point window, NaN without one.
+func (r RowResult) singlePoint() float64 {
+	ref, ok := r.Sweep.ReferenceStep()
+	if !ok {
+		return math.NaN()
+	}
+	return ref.RepliesPerS
+}
+
+// peakVsSinglePoint is the sweep's peak step over its single-point
+// step, both in one session; NaN without either (no peak counts as 0).
+func (r RowResult) peakVsSinglePoint() float64 {
+	peak, _ := r.Sweep.PeakStep()
+	return peak.RepliesPerS / r.singlePoint()
+}
+
 // sweepNotes say how the sweeps rose and why each stopped.
 func (o *Outcome) sweepNotes() []string {
 	if o.Sweep == nil {
@@ -87,17 +104,17 @@ func (o *Outcome) sweepNotes() []string {
 		loop = fmt.Sprintf("closed loop from a window of %.0f", s.Start)
 	}
 	notes := []string{
-		fmt.Sprintf("sweep: %s, x%g a step (at most %d steps), then %d steps halving the gap around the knee; each step %s after %s of warm-up, in one load generator session (one guest boot); an open loop whose client cannot send its rate goes on as a closed loop of windows rising from 1",
-			loop, s.Factor, s.MaxSteps, s.Refine, s.Duration, s.Warmup),
-		fmt.Sprintf("bounds of a sustainable step: lost or wrong at most %g%% of requests, p99 at most %gx the row's light-load p50 (its first step), or twice the light-load p99 when higher", 100*s.LossBound, s.P99Factor),
-		fmt.Sprintf("peak: the step within bounds with the most right replies; Table 4's figure is the median of %d run(s) of %s at its offered load, each in a fresh session", o.Runs, o.Workload.Duration),
+		fmt.Sprintf("sweep: %s, x%g a step (at most %d steps), then %d steps halving the gap around the knee; then a closed loop whose window rises the same way from %d (the single-point mode's), or from 1 when the client could not send the open loop's rate; a step beyond bounds is measured again %d time(s) and the last judged; each step %s after %s of warm-up, in one load generator session (one guest boot)",
+			loop, s.Factor, s.MaxSteps, s.Refine, s.Window, s.Retries, s.Duration, s.Warmup),
+		"bounds of a sustainable step: " + s.Bounds.String(),
+		fmt.Sprintf("peak: the step within bounds with the most right replies; Table 4's figure is the median of %d run(s) of %s at its load, each in a fresh session", o.Runs, o.Workload.Duration),
 	}
 	for _, r := range o.Rows {
 		if r.Sweep == nil || len(r.Sweep.Steps) == 0 {
 			continue
 		}
-		notes = append(notes, fmt.Sprintf("%s: light-load p50 %s µs, p99 bound %s µs; stopped: %s",
-			r.Row.Name, formatRate(r.Sweep.LightP50), formatRate(r.Sweep.P99Bound), r.Sweep.Stopped))
+		notes = append(notes, fmt.Sprintf("%s: light-load p50 %s µs, p50 bound %s µs, p99 bound %s µs; %s",
+			r.Row.Name, formatRate(r.Sweep.LightP50), formatRate(r.Sweep.P50Bound), formatRate(r.Sweep.P99Bound), r.Sweep.Stopped))
 	}
 	return notes
 }

@@ -74,12 +74,12 @@ func TestRunSweepsThenMeasuresThePeak(t *testing.T) {
 		}
 		steps := tg.server.steps
 		for _, st := range steps[len(steps)-3:] {
-			if st.Rate != peak.Load || st.Duration != w.Duration || st.Warmup != w.Warmup {
-				t.Errorf("%s: run %+v, want the peak's rate %g for %s", r.Row.Name, st, peak.Load, w.Duration)
+			if st != peak.Step(w.Duration, w.Warmup) {
+				t.Errorf("%s: run %+v, want the peak's %s for %s", r.Row.Name, st, peak.LoadName(), w.Duration)
 			}
 		}
-		if s := r.Summary().Throughput; s.Median != peak.Load {
-			t.Errorf("%s: median %g, want the peak's offered %g", r.Row.Name, s.Median, peak.Load)
+		if s := r.Summary().Throughput; s.Median != peak.RepliesPerS {
+			t.Errorf("%s: median %g, want the peak's %g", r.Row.Name, s.Median, peak.RepliesPerS)
 		}
 	}
 	if out.Rows[2].Status() != "skipped" || out.LoadBefore == "" || out.LoadAfter == "" {
@@ -119,6 +119,13 @@ func TestSweepReports(t *testing.T) {
 		if got := num(t, cell(t, table4, r.Row.Name, "p99 bound")); !near(got, r.Sweep.P99Bound) {
 			t.Errorf("%s: Table 4 p99 bound %g, sweep's %g", r.Row.Name, got, r.Sweep.P99Bound)
 		}
+		ref, _ := r.Sweep.ReferenceStep()
+		if got := num(t, cell(t, table4, r.Row.Name, "single-point")); ref.Window != 16 || !near(got, ref.RepliesPerS) {
+			t.Errorf("%s: Table 4 single-point %g, the sweep's window-16 step %+v", r.Row.Name, got, ref)
+		}
+		if !strings.Contains(strings.Join(table4.Notes, "\n"), "target "+r.Row.Name+" peak at least its single-point (window 16, same session): met") {
+			t.Errorf("%s: no single-point check met in Table 4's notes", r.Row.Name)
+		}
 		var marked []float64
 		steps := 0
 		for _, row := range sweep.Rows {
@@ -140,7 +147,7 @@ func TestSweepReports(t *testing.T) {
 		t.Error("the replies chart needs one line and one ringed peak a swept row")
 	}
 	notes := strings.Join(table4.Notes, "\n")
-	for _, want := range []string{"p99 at most 10x the row's light-load p50", "raw-uknetdev: light-load p50 20 µs, p99 bound 200 µs", "load average (1, 5, 15 min)", "linux-single path: a fake wire"} {
+	for _, want := range []string{"p50 at most 10x the row's light-load p50", "raw-uknetdev: light-load p50 20.1 µs, p50 bound 201 µs, p99 bound 10,000 µs", "load average (1, 5, 15 min)", "linux-single path: a fake wire"} {
 		if !strings.Contains(notes, want) {
 			t.Errorf("Table 4 notes lack %q:\n%s", want, notes)
 		}

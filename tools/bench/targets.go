@@ -54,7 +54,38 @@ func (o *Outcome) Checks() []Check {
 			}
 		}
 	}
-	return append(cs, o.WrongCheck())
+	cs = append(cs, o.WrongCheck())
+	return append(cs, o.singlePointChecks()...)
+}
+
+// singlePointChecks hold each swept row's peak against the step at the
+// single-point window in the same session, alike in length and
+// machine: a peak below it says the bounds cut the sweep short of what
+// a closed loop of that window sustains.
+func (o *Outcome) singlePointChecks() []Check {
+	var cs []Check
+	for _, r := range o.Rows {
+		if r.Sweep == nil {
+			continue
+		}
+		c := Check{Target: fmt.Sprintf("%s peak at least its single-point (window %d, same session)", r.Row.Name, o.Sweep.Window), Status: "not measured"}
+		ref, ok := r.Sweep.ReferenceStep()
+		if !ok {
+			cs = append(cs, c)
+			continue
+		}
+		peak, _ := r.Sweep.PeakStep()
+		c.Status, c.Detail = "met", fmt.Sprintf("peak %s req/s at %s, single-point %s req/s: %sx",
+			formatRate(peak.RepliesPerS), peak.LoadName(), formatRate(ref.RepliesPerS), formatRate(r.peakVsSinglePoint()))
+		if peak.RepliesPerS < ref.RepliesPerS {
+			c.Status = "missed"
+		}
+		if !ref.Within {
+			c.Detail += "; the single-point step broke its bounds: " + ref.Broke
+		}
+		cs = append(cs, c)
+	}
+	return cs
 }
 
 // AtLeast checks that row's median throughput is at least min times

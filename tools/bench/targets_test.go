@@ -64,3 +64,29 @@ func TestChecksWithoutTheRowsAreNotMeasured(t *testing.T) {
 		t.Errorf("targets missing from the notes: %v", s.Notes)
 	}
 }
+
+// TestSinglePointCheck: a peak at or above the step at the single-point
+// window meets the target; one below it misses, saying which bound the
+// single-point step broke.
+func TestSinglePointCheck(t *testing.T) {
+	open := SweepStep{Load: 5000, Offered: 5000, Measurement: Measurement{RepliesPerS: 5000}, Within: true}
+	ref := SweepStep{Phase: PhaseReference, Load: 16, Window: 16, Measurement: Measurement{RepliesPerS: 8000}, Within: true}
+	sw := DefaultSweep()
+	o := &Outcome{Sweep: &sw, Rows: []RowResult{
+		{Row: row(t, "raw-uknetdev"), Sweep: &SweepResult{Steps: []SweepStep{open, ref}, Peak: 1, Reference: 1}},
+		{Row: row(t, "linux-single"), Sweep: &SweepResult{Steps: []SweepStep{open, ref}, Peak: 0, Reference: 1}},
+		{Row: row(t, "linux-dpdk"), Sweep: &SweepResult{Steps: []SweepStep{open}, Peak: 0, Reference: -1}},
+	}}
+	o.Rows[1].Sweep.Steps[1].Within, o.Rows[1].Sweep.Steps[1].Broke = false, "p50 900 µs above 800 µs"
+	got := checksByTarget(o)
+	for name, want := range map[string]string{
+		"raw-uknetdev": "met (peak 8,000 req/s at window 16, single-point 8,000 req/s: 1x)",
+		"linux-single": "missed (peak 5,000 req/s at 5,000 req/s, single-point 8,000 req/s: 0.625x; the single-point step broke its bounds: p50 900 µs above 800 µs)",
+		"linux-dpdk":   "not measured",
+	} {
+		c := got[name+" peak at least its single-point (window 16, same session)"]
+		if s := strings.TrimPrefix(c.String(), "target "+c.Target+": "); s != want {
+			t.Errorf("%s: %q, want %q", name, s, want)
+		}
+	}
+}

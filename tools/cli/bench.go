@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	log "github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
@@ -26,6 +27,8 @@ func init() {
 		singlePoint bool
 		closedSweep bool
 		lossPercent float64
+		keepPercent float64
+		p99Floor    time.Duration
 		client      bench.Client
 		hostTap     bool
 	)
@@ -41,12 +44,21 @@ through a TAP device), finds its peak sustainable throughput by a load sweep,
 measures --runs runs there, takes the medians and stops the row.
 
 The sweep offers an open loop rising from --sweep-start req/s by
---sweep-factor a step (or, with --sweep-closed, windows rising from 1) in one
-kvload session (one guest boot), until a step loses or answers wrong more than
---loss-bound percent of its requests, or its p99 passes --p99-bound times the
-row's light-load p50, or the replies stop rising; --sweep-refine steps then
-split the gap around the knee. The peak is the step within bounds with the
-most right replies; each run at its offered load is a fresh session.
+--sweep-factor a step in one kvload session (one guest boot) until a step
+breaks a bound, then --sweep-refine steps split the gap around the knee;
+then a closed loop does the same with its window, from --window (the
+single-point mode's, 16) or from 1 when the client could not send the open
+loop's rate (--sweep-closed sweeps only windows, from 1). A step beyond
+bounds is measured again (--sweep-retries) and the last is judged: this
+machine's scheduler stalls any process for milliseconds at any load. A
+sustainable step loses or answers wrong at most --loss-bound percent of its
+requests, answers at least --keep-up percent of an open loop's rate, keeps
+its p50 within --p50-bound times the row's light-load p50 (a growing queue
+lifts the median, a stall does not) and its p99 within --p99-bound times
+that p50, twice the light-load p99 or --p99-floor, whichever is highest.
+The peak is the step within bounds with the most right replies; each run at
+its load is a fresh session. Table 4 sets each peak beside the throughput of
+the --window step of the same session and flags a row whose peak is below.
 --single-point skips the sweep and measures the runs at --window or --rate.
 
 The client's own ceiling is measured once, against a loopback that answers at
@@ -81,10 +93,11 @@ offered load) and sweep-latency.svg (p99 against replies). Needs root.`,
 			if singlePoint {
 				return runBench(cmd.Context(), rows, runs, w, nil, client, hostTap, results)
 			}
-			if cmd.Flags().Changed("rate") || cmd.Flags().Changed("window") {
-				return fmt.Errorf("--rate and --window set the load of --single-point; a sweep finds each row's own")
+			if cmd.Flags().Changed("rate") {
+				return fmt.Errorf("--rate sets the load of --single-point; a sweep finds each row's own")
 			}
-			sw.Closed, sw.LossBound = closedSweep, lossPercent/100
+			sw.Closed, sw.Loss, sw.KeepUp, sw.Window = closedSweep, lossPercent/100, keepPercent/100, w.Window
+			sw.P99Floor = float64(p99Floor.Microseconds())
 			if closedSweep && !cmd.Flags().Changed("sweep-start") {
 				sw.Start = 1
 			}
@@ -102,7 +115,7 @@ offered load) and sweep-latency.svg (p99 against replies). Needs root.`,
 	f.IntVar(&w.Keys, "keys", w.Keys, "number of keys")
 	f.IntVar(&w.ValueSize, "value-size", w.ValueSize, "bytes of each value")
 	f.Float64Var(&w.Zipf, "zipf", w.Zipf, "Zipf exponent of key popularity (0: uniform)")
-	f.IntVar(&w.Window, "window", w.Window, "closed loop: requests kept outstanding")
+	f.IntVar(&w.Window, "window", w.Window, "closed loop: requests kept outstanding (--single-point), or the window a sweep's closed loop rises from")
 	f.Float64Var(&w.Rate, "rate", w.Rate, "open loop: requests a second (instead of --window)")
 	f.BoolVar(&singlePoint, "single-point", false, "no sweep: measure each row at --window or --rate")
 	f.BoolVar(&closedSweep, "sweep-closed", false, "sweep windows of a closed loop (from 1) instead of open-loop rates")
@@ -112,8 +125,12 @@ offered load) and sweep-latency.svg (p99 against replies). Needs root.`,
 	f.IntVar(&sw.Refine, "sweep-refine", sw.Refine, "steps that split the gap around the knee after the rise")
 	durationFlag(f, &sw.Duration, "step-duration", sw.Duration, "measured length of each sweep step")
 	durationFlag(f, &sw.Warmup, "step-warmup", sw.Warmup, "unmeasured load before each sweep step")
-	f.Float64Var(&lossPercent, "loss-bound", 100*sw.LossBound, "percent of requests a sustainable step may lose or get wrong")
-	f.Float64Var(&sw.P99Factor, "p99-bound", sw.P99Factor, "p99 bound of a sustainable step, times the row's light-load p50")
+	f.IntVar(&sw.Retries, "sweep-retries", sw.Retries, "measurements again of a sweep step beyond bounds, the last judged")
+	f.Float64Var(&lossPercent, "loss-bound", 100*sw.Loss, "percent of requests a sustainable step may lose or get wrong")
+	f.Float64Var(&keepPercent, "keep-up", 100*sw.KeepUp, "percent of an open loop's rate a sustainable step answers right")
+	f.Float64Var(&sw.P50Factor, "p50-bound", sw.P50Factor, "p50 bound of a sustainable step, times the row's light-load p50")
+	f.Float64Var(&sw.P99Factor, "p99-bound", sw.P99Factor, "p99 bound of a sustainable step, times the row's light-load p50 (or twice its light-load p99, or --p99-floor, if higher)")
+	durationFlag(f, &p99Floor, "p99-floor", time.Duration(sw.P99Floor)*time.Microsecond, "least p99 bound of a sustainable step, above the machine's scheduling stalls")
 	f.StringVar(&client.Topology, "topology", bench.Direct, "guest rows: "+bench.Direct+" (kvload is the guest's vhost-user backend) or "+bench.Switch+" (testpmd forwards between the guest and kvload, as in the paper)")
 	f.BoolVar(&client.Netns, "client-netns", false, "guest rows: run kvload as a second host, in a network namespace of its own on af_packet over a veth pair, through the switch (host rows always are, unless --host-tap)")
 	f.BoolVar(&hostTap, "host-tap", false, "host rows: reach the server over a TAP device instead of from a namespace over a veth pair")
