@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"math"
-	"strings"
 	"math/rand"
+	"strings"
 	"testing"
 	"time"
 
