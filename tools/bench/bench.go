@@ -151,6 +151,9 @@ type Outcome struct {
 	// Ceiling is the client's own limit; CeilingErr why it is missing.
 	Ceiling    *Measurement
 	CeilingErr error
+	// Previous is an earlier benchmark's Table 4 to hold this one
+	// against, nil for none.
+	Previous *Previous
 }
 
 // Failed lists the rows that failed, as one error (nil if none did).

@@ -191,6 +191,7 @@ func (o *Outcome) notes() []string {
 	notes = append(notes, o.contendedNotes()...)
 	notes = append(notes, o.spreadNotes()...)
 	notes = append(notes, o.sweepNotes()...)
+	notes = append(notes, o.repeatNotes()...)
 	notes = append(notes, fmt.Sprintf("load average (1, 5, 15 min) of the machine: %s before, %s after", orUnknown(o.LoadBefore), orUnknown(o.LoadAfter)))
 	for _, r := range o.Rows {
 		switch {
@@ -352,8 +353,9 @@ const (
 	RunsBase    = "runs"
 )
 
-// Write writes the summary with its charts, the runs table and, after a
-// sweep, the sweep table with its charts into dir, and returns the paths
+// Write writes the summary with its charts, the runs table, after a
+// sweep the sweep table with its charts, and against a previous
+// benchmark the repeat table into dir, and returns the paths
 // written. Files of an earlier benchmark that this one has no data for
 // are removed, so that none passes for this one's.
 func Write(dir string, o *Outcome, paper *report.Table4, stamp report.Stamp) ([]string, error) {
@@ -373,6 +375,15 @@ func Write(dir string, o *Outcome, paper *report.Table4, stamp report.Stamp) ([]
 	}
 	if o.Sweep == nil {
 		stale = append(stale, SweepBase+".json", SweepBase+".csv", SweepBase+".md")
+	}
+	if o.Previous == nil {
+		stale = append(stale, RepeatBase+".json", RepeatBase+".csv", RepeatBase+".md")
+	} else {
+		more, err := report.WriteAll(dir, RepeatBase, RepeatTable(o, stamp))
+		if err != nil {
+			return nil, err
+		}
+		paths = append(paths, more...)
 	}
 	sweepCharts := SweepCharts(o)
 	if len(sweepCharts) == 0 {

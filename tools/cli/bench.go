@@ -31,6 +31,7 @@ func init() {
 		p99Floor    time.Duration
 		client      bench.Client
 		hostTap     bool
+		against     string
 	)
 	w := bench.DefaultWorkload()
 	sw := bench.DefaultSweep()
@@ -69,7 +70,11 @@ Writes results/bench/table4.{md,csv,json} (laid out like the paper's table,
 with its figures and ratios beside ours), table4-throughput.svg,
 table4-latency.svg, runs.{md,csv,json} (every run) and, after a sweep,
 sweep.{md,csv,json} (every step) with sweep-replies.svg (replies against
-offered load) and sweep-latency.svg (p99 against replies). Needs root.`,
+offered load) and sweep-latency.svg (p99 against replies). When the report
+folder (or --against) holds an earlier benchmark's table4.json, it is read
+before being replaced and repeat.{md,csv,json} sets each row beside it:
+ratio, rows more than 10% off, and whether the rows kept their order.
+Needs root.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			rows, err := selectInProfile(args, variant.All(), buildProfile)
 			if err != nil {
@@ -91,7 +96,7 @@ offered load) and sweep-latency.svg (p99 against replies). Needs root.`,
 				return fmt.Errorf("--client-port %s: this command drives its own kvload; with a second machine, run testpmd and kvload by hand as README's \"Two machines\" says", client.Port)
 			}
 			if singlePoint {
-				return runBench(cmd.Context(), rows, runs, w, nil, client, hostTap, results)
+				return runBench(cmd.Context(), rows, runs, w, nil, client, hostTap, results, against)
 			}
 			if cmd.Flags().Changed("rate") {
 				return fmt.Errorf("--rate sets the load of --single-point; a sweep finds each row's own")
@@ -104,7 +109,7 @@ offered load) and sweep-latency.svg (p99 against replies). Needs root.`,
 			if err := sw.Validate(); err != nil {
 				return err
 			}
-			return runBench(cmd.Context(), rows, runs, w, &sw, client, hostTap, results)
+			return runBench(cmd.Context(), rows, runs, w, &sw, client, hostTap, results, against)
 		},
 	}
 	f := cmd.Flags()
@@ -136,19 +141,24 @@ offered load) and sweep-latency.svg (p99 against replies). Needs root.`,
 	f.BoolVar(&hostTap, "host-tap", false, "host rows: reach the server over a TAP device instead of from a namespace over a veth pair")
 	f.StringVar(&client.Port, "client-port", "", "PCI address of a DPDK port toward a second machine (see README: not driven by this command)")
 	f.StringVar(&results, "results", "", "report folder (default: "+benchResultsDir+" in the repository)")
+	f.StringVar(&against, "against", "", "folder of an earlier benchmark's table4.json to hold this one against (default: the report folder's, read before it is replaced)")
 	addProfileFlag(cmd, &buildProfile)
 	root.AddCommand(cmd)
 }
 
 // runBench measures the rows and writes the reports; rows that failed
 // make the command fail after the reports are written.
-func runBench(ctx context.Context, rows []*variant.Variant, runs int, w bench.Workload, sw *bench.Sweep, client bench.Client, hostTap bool, results string) error {
+func runBench(ctx context.Context, rows []*variant.Variant, runs int, w bench.Workload, sw *bench.Sweep, client bench.Client, hostTap bool, results, against string) error {
 	env, err := experiment.NewEnv()
 	if err != nil {
 		return err
 	}
 	if results == "" {
 		results = filepath.Join(env.Repo, benchResultsDir)
+	}
+	prev, err := previousBench(results, against)
+	if err != nil {
+		return err
 	}
 	r, err := experiment.Bench(ctx, env, experiment.BenchOptions{
 		Rows: rows, Runs: runs, Workload: w, Sweep: sw, Client: client, HostTap: hostTap,
@@ -160,12 +170,26 @@ func runBench(ctx context.Context, rows []*variant.Variant, runs int, w bench.Wo
 		}
 		return err // interrupted: nothing is written, so no report shows a partial bench
 	}
+	r.Outcome.Previous = prev
 	paths, err := bench.Write(results, r.Outcome, r.Paper, r.Stamp)
 	if err != nil {
 		return err
 	}
 	log.Infof("wrote %s", strings.Join(relativeTo(env.Repo, paths), ", "))
 	return r.Outcome.Failed()
+}
+
+// previousBench is the earlier benchmark to hold this one against: the
+// one in against, which must hold one, or else the one in results, if any.
+func previousBench(results, against string) (*bench.Previous, error) {
+	if against == "" {
+		return bench.ReadPrevious(results)
+	}
+	prev, err := bench.ReadPrevious(against)
+	if err == nil && prev == nil {
+		err = fmt.Errorf("--against %s: no %s.json there: give the report folder of an earlier `ukkv bench`", against, bench.SummaryBase)
+	}
+	return prev, err
 }
 
 // isTerminal says whether f is a character device such as a terminal,

@@ -11,7 +11,7 @@ import (
 )
 
 func TestBenchRefusesBadInputBeforeStartingAnything(t *testing.T) {
-	dir := t.TempDir()
+	dir, empty := t.TempDir(), t.TempDir()
 	// flags keep their values from one call to the next: each case
 	// resets the one the case before it spoiled
 	for _, tc := range []struct {
@@ -22,8 +22,10 @@ func TestBenchRefusesBadInputBeforeStartingAnything(t *testing.T) {
 		{[]string{"--runs", "0", "metal-single"}, []string{"--runs 0"}},
 		{[]string{"--runs", "1", "--get-ratio", "1.5", "metal-single"}, []string{"get ratio 1.5"}},
 		{[]string{"--get-ratio", "0.9", "--sweep-factor", "1", "metal-single"}, []string{"sweep factor 1"}},
+		{[]string{"--sweep-factor", "2", "--keep-up", "150", "metal-single"}, []string{"keep-up 1.5"}},
+		{[]string{"--keep-up", "99", "--against", empty, "metal-single"}, []string{"--against " + empty + ": no table4.json there"}},
 		{[]string{"--sweep-factor", "2", "--rate", "1000", "--window", "8", "metal-single"}, []string{"exclude each other"}},
-		{[]string{"--rate", "0", "--window", "8", "metal-single"}, []string{"--rate and --window set the load of --single-point"}},
+		{[]string{"--rate", "0", "--window", "8", "metal-single"}, []string{"--rate sets the load of --single-point"}},
 	} {
 		args := append([]string{"bench", "--results", dir}, tc.args...)
 		_, err := execute(args...)

@@ -1,0 +1,159 @@
+package bench
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/ukkv/ukkv/tools/report"
+)
+
+// RepeatBase names the report that holds this benchmark against an
+// earlier one: the same command twice should agree.
+const RepeatBase = "repeat"
+
+// repeatLimit is the largest share by which a row's figure may differ
+// from the earlier benchmark's before the row is flagged.
+const repeatLimit = 0.10
+
+// Previous is an earlier benchmark's Table 4.
+type Previous struct {
+	Path  string
+	Table *report.Table
+}
+
+// ReadPrevious reads the Table 4 of an earlier benchmark in dir; a dir
+// without one gives nil and no error.
+func ReadPrevious(dir string) (*Previous, error) {
+	path := filepath.Join(dir, SummaryBase+".json")
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	t, err := report.ReadJSON(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &Previous{Path: path, Table: t}, nil
+}
+
+// throughputs are the measured rows' figures of the earlier benchmark.
+func (p *Previous) throughputs() map[string]float64 {
+	col := -1
+	for i, c := range p.Table.Columns {
+		if c.Name == "throughput" {
+			col = i
+		}
+	}
+	figures := map[string]float64{}
+	for _, r := range p.Table.Rows {
+		if v, ok := r[col].Number(); col >= 0 && ok && v > 0 {
+			figures[r[0].String()] = v
+		}
+	}
+	return figures
+}
+
+// repeatRow is a row measured by both benchmarks.
+type repeatRow struct {
+	name           string
+	this, previous float64
+}
+
+func (r repeatRow) ratio() float64 { return r.this / r.previous }
+
+// beyond says the two figures differ by more than repeatLimit.
+func (r repeatRow) beyond() bool { return math.Abs(r.ratio()-1) > repeatLimit }
+
+// repeatRows pairs the rows both benchmarks measured, in this one's order.
+func (o *Outcome) repeatRows(p *Previous) []repeatRow {
+	before := p.throughputs()
+	var rows []repeatRow
+	for _, r := range o.Rows {
+		prev, ok := before[r.Row.Name]
+		if len(r.Runs) > 0 && ok {
+			rows = append(rows, repeatRow{r.Row.Name, r.Summary().Throughput.Median, prev})
+		}
+	}
+	return rows
+}
+
+// ranking names rows from the highest figure to the lowest.
+func ranking(rows []repeatRow, figure func(repeatRow) float64) []string {
+	s := append([]repeatRow(nil), rows...)
+	sort.SliceStable(s, func(a, b int) bool { return figure(s[a]) > figure(s[b]) })
+	var names []string
+	for _, r := range s {
+		names = append(names, r.name)
+	}
+	return names
+}
+
+// repeatNotes say whether this benchmark repeats the earlier one: each
+// row within repeatLimit, and the rows in the same order.
+func (o *Outcome) repeatNotes() []string {
+	p := o.Previous
+	if p == nil {
+		return nil
+	}
+	rows := o.repeatRows(p)
+	if len(rows) == 0 {
+		return []string{fmt.Sprintf("repeat: no row measured both here and in %s", p.describe())}
+	}
+	var beyond []string
+	for _, r := range rows {
+		if r.beyond() {
+			beyond = append(beyond, fmt.Sprintf("%s %sx", r.name, formatRate(r.ratio())))
+		}
+	}
+	within := "every row within 10%"
+	if len(beyond) > 0 {
+		within = fmt.Sprintf("%d of %d rows beyond 10%%: %s", len(beyond), len(rows), strings.Join(beyond, ", "))
+	}
+	this := ranking(rows, func(r repeatRow) float64 { return r.this })
+	prev := ranking(rows, func(r repeatRow) float64 { return r.previous })
+	order := "the same ordering of rows: " + strings.Join(this, " > ")
+	if strings.Join(this, " ") != strings.Join(prev, " ") {
+		order = fmt.Sprintf("another ordering of rows: %s here, %s before", strings.Join(this, " > "), strings.Join(prev, " > "))
+	}
+	return []string{fmt.Sprintf("repeat against %s: %s; %s", p.describe(), within, order)}
+}
+
+// describe names the earlier benchmark by its file and stamp.
+func (p *Previous) describe() string {
+	return fmt.Sprintf("%s (%s, %s)", p.Path, p.Table.Stamp.Date.Format("2006-01-02 15:04Z"), p.Table.Stamp.Command)
+}
+
+var repeatColumns = []report.Column{
+	{Name: "row"}, {Name: "this run", Unit: "req/s"}, {Name: "previous run", Unit: "req/s"},
+	{Name: "ratio", Unit: "x"}, {Name: "beyond 10%"}, {Name: "rank"}, {Name: "previous rank"},
+}
+
+// RepeatTable sets each row's figure beside the earlier benchmark's.
+func RepeatTable(o *Outcome, stamp report.Stamp) *report.Table {
+	t := &report.Table{Title: "This benchmark against the previous one", Stamp: stamp, Columns: repeatColumns, Notes: o.repeatNotes()}
+	rows := o.repeatRows(o.Previous)
+	rank := func(names []string) map[string]int {
+		m := map[string]int{}
+		for i, n := range names {
+			m[n] = i + 1
+		}
+		return m
+	}
+	this := rank(ranking(rows, func(r repeatRow) float64 { return r.this }))
+	prev := rank(ranking(rows, func(r repeatRow) float64 { return r.previous }))
+	for _, r := range rows {
+		t.AddRow(report.Text(r.name), report.Num(r.this), report.Num(r.previous), report.Num(r.ratio()),
+			report.Text(yesNo(r.beyond())), report.Int(int64(this[r.name])), report.Int(int64(prev[r.name])))
+	}
+	return t
+}
