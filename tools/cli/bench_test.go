@@ -51,7 +51,7 @@ func TestBenchMetalSingleWritesEveryReport(t *testing.T) {
 	dir := t.TempDir()
 	// every workload flag given: flags keep values from earlier calls
 	if out, err := execute("bench", "metal-single", "--single-point", "--results", dir, "--runs", "1", "--duration", "300ms",
-		"--warmup", "100ms", "--get-ratio", "0.9", "--rate", "0", "--window", "4", "--keys", "100"); err != nil {
+		"--warmup", "100ms", "--get-ratio", "0.9", "--rate", "0", "--window", "4", "--keys", "100", "--against", ""); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
 	for _, name := range []string{"runs.csv", "runs.md", "table4.csv", "table4.md", "table4-throughput.svg", "table4-latency.svg"} {
