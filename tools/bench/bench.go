@@ -116,6 +116,10 @@ type Options struct {
 	// Sweep finds each row's peak and measures the Runs there; nil
 	// measures the Runs at the workload's own load.
 	Sweep *Sweep
+	// Switch boots each guest row again in the switch topology, measured
+	// the same way right after the row itself, so that the report can
+	// give the switch's cost; nil measures each row once.
+	Switch Booter
 }
 
 // RowResult is what became of one row: its runs, or why it has none.
@@ -130,6 +134,18 @@ type RowResult struct {
 	Sweep *SweepResult
 	// Path says how the load generator reached the row's server.
 	Path string
+	// Topology is Switch for a guest row measured again through the
+	// switch beside its direct result (Options.Switch), else "".
+	Topology string
+}
+
+// Name names the result in the reports: the row's name, with
+// " (switch)" when it is a guest row's second result through the switch.
+func (r RowResult) Name() string {
+	if r.Topology == Switch {
+		return r.Row.Name + " (switch)"
+	}
+	return r.Row.Name
 }
 
 // Pather is a Target that can say how kvload reaches its server and
@@ -161,7 +177,7 @@ func (o *Outcome) Failed() error {
 	var errs []error
 	for _, r := range o.Rows {
 		if r.Failed != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", r.Row.Name, r.Failed))
+			errs = append(errs, fmt.Errorf("%s: %w", r.Name(), r.Failed))
 		}
 	}
 	return errors.Join(errs...)
@@ -187,9 +203,9 @@ func (o *Outcome) NothingMeasured() error {
 		case len(r.Runs) > 0:
 			return nil
 		case r.Failed != nil:
-			why = append(why, fmt.Sprintf("%s failed: %s", r.Row.Name, firstLine(r.Failed.Error())))
+			why = append(why, fmt.Sprintf("%s failed: %s", r.Name(), firstLine(r.Failed.Error())))
 		default:
-			why = append(why, fmt.Sprintf("%s skipped: %s", r.Row.Name, r.Skipped))
+			why = append(why, fmt.Sprintf("%s skipped: %s", r.Name(), r.Skipped))
 		}
 	}
 	return fmt.Errorf("no row was measured:\n  %s", strings.Join(why, "\n  "))
@@ -230,18 +246,23 @@ func Run(ctx context.Context, opts Options) (*Outcome, error) {
 			return out, err
 		}
 		label := rowLabel(i+1, len(opts.Rows), row.Name)
-		out.Rows = append(out.Rows, runRow(ctx, opts, row, label))
+		out.Rows = append(out.Rows, runRow(ctx, opts, opts.Booter, row, label))
+		if opts.Switch != nil && row.InGuest() && ctx.Err() == nil {
+			r := runRow(ctx, opts, opts.Switch, row, label+" (switch)")
+			r.Topology = Switch
+			out.Rows = append(out.Rows, r)
+		}
 	}
 	return out, ctx.Err()
 }
 
-// runRow starts one row, finds its peak when sweeping, measures it
-// opts.Runs times and stops it.
-func runRow(ctx context.Context, opts Options, row *variant.Variant, label string) RowResult {
+// runRow starts one row with booter, finds its peak when sweeping,
+// measures it opts.Runs times and stops it.
+func runRow(ctx context.Context, opts Options, booter Booter, row *variant.Variant, label string) RowResult {
 	p := opts.Progress
 	res := RowResult{Row: row}
 	p.Stage(label + ": starting")
-	t, err := opts.Booter.Boot(ctx, row, opts.Workload)
+	t, err := booter.Boot(ctx, row, opts.Workload)
 	var skip *SkipError
 	if errors.As(err, &skip) {
 		res.Skipped = skip.Reason

@@ -35,7 +35,7 @@ func (o *Outcome) contendedNotes() []string {
 	for _, r := range o.Rows {
 		for _, n := range r.contendedRuns() {
 			m := r.Runs[n-1]
-			notes = append(notes, fmt.Sprintf("%s run %d: p50 %.0f µs is %dx or more the median p50 of the row's other runs (%.0f req/s): it likely shared a CPU with another process", r.Row.Name, n, m.P50, contendedFactor, m.RepliesPerS))
+			notes = append(notes, fmt.Sprintf("%s run %d: p50 %.0f µs is %dx or more the median p50 of the row's other runs (%.0f req/s): it likely shared a CPU with another process", r.Name(), n, m.P50, contendedFactor, m.RepliesPerS))
 		}
 	}
 	return notes
@@ -55,7 +55,7 @@ func (o *Outcome) spreadNotes() []string {
 		s := r.Summary().Throughput
 		if p := s.SpreadPercent(); p > spreadLimit {
 			notes = append(notes, fmt.Sprintf("%s: runs differ by %.0f%% (%s to %s req/s), more than %d%%: its median is not a steady figure",
-				r.Row.Name, p, formatRate(s.Min), formatRate(s.Max), spreadLimit))
+				r.Name(), p, formatRate(s.Min), formatRate(s.Max), spreadLimit))
 		}
 	}
 	return notes

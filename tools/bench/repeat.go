@@ -79,9 +79,9 @@ func (o *Outcome) repeatRows(p *Previous) []repeatRow {
 	before := p.throughputs()
 	var rows []repeatRow
 	for _, r := range o.Rows {
-		prev, ok := before[r.Row.Name]
+		prev, ok := before[r.Name()]
 		if len(r.Runs) > 0 && ok {
-			rows = append(rows, repeatRow{r.Row.Name, r.Summary().Throughput.Median, prev})
+			rows = append(rows, repeatRow{r.Name(), r.Summary().Throughput.Median, prev})
 		}
 	}
 	return rows

@@ -53,7 +53,7 @@ func (r RowResult) Status() string {
 // NaN when that row has no runs.
 func (o *Outcome) baseline(name string) float64 {
 	for _, r := range o.Rows {
-		if r.Row.Name == name && len(r.Runs) > 0 {
+		if r.Name() == name && len(r.Runs) > 0 {
 			return r.Summary().Throughput.Median
 		}
 	}
@@ -80,7 +80,7 @@ var summaryColumns = []report.Column{
 	{Name: "row"}, {Name: "setup"}, {Name: "status"}, {Name: "runs"},
 	{Name: "throughput", Unit: "req/s"}, {Name: "min", Unit: "req/s"}, {Name: "max", Unit: "req/s"},
 	{Name: "spread", Unit: "%"}, {Name: "offered", Unit: "req/s"}, {Name: "p99 bound", Unit: "µs"},
-	{Name: "single-point", Unit: "req/s"}, {Name: "peak vs single-point", Unit: "x"},
+	{Name: "single-point", Unit: "req/s"}, {Name: "peak vs single-point", Unit: "x"}, {Name: "switch vs direct", Unit: "x"},
 	{Name: "of client ceiling", Unit: "%"}, {Name: "paper", Unit: "req/s"},
 	{Name: "vs linux-single", Unit: "x"}, {Name: "paper vs linux-single", Unit: "x"},
 	{Name: "vs linux-dpdk", Unit: "x"}, {Name: "paper vs linux-dpdk", Unit: "x"},
@@ -101,11 +101,11 @@ func SummaryTable(o *Outcome, paper *report.Table4, stamp report.Stamp) *report.
 		s := r.Summary()
 		ours := o.Ratios(s.Throughput.Median)
 		pRPS, pRatios := paperFigures(paper, r.Row)
-		t.AddRow(report.Text(r.Row.Name), report.Text(r.Row.PaperSetup()), report.Text(r.Status()),
+		t.AddRow(report.Text(r.Name()), report.Text(r.Row.PaperSetup()), report.Text(r.Status()),
 			report.Int(int64(len(r.Runs))),
 			report.Num(s.Throughput.Median), report.Num(s.Throughput.Min), report.Num(s.Throughput.Max),
 			report.Num(s.Throughput.SpreadPercent()), report.Num(o.offered(r)), report.Num(r.p99Bound()),
-			report.Num(r.singlePoint()), report.Num(r.peakVsSinglePoint()),
+			report.Num(r.singlePoint()), report.Num(r.peakVsSinglePoint()), report.Num(o.switchCost(r)),
 			report.Num(o.ceilingShare(s.Throughput.Median)), report.Num(pRPS),
 			report.Num(ours.VsLinuxSingle), report.Num(pRatios.VsLinuxSingle),
 			report.Num(ours.VsLinuxDPDK), report.Num(pRatios.VsLinuxDPDK),
@@ -113,6 +113,29 @@ func SummaryTable(o *Outcome, paper *report.Table4, stamp report.Stamp) *report.
 			counts(r, s.Lost), counts(r, s.Wrong))
 	}
 	return t
+}
+
+// switchCost is a guest row's throughput through the switch over its
+// throughput direct, both measured in this benchmark; NaN for any other.
+func (o *Outcome) switchCost(r RowResult) float64 {
+	if r.Topology != Switch || len(r.Runs) == 0 {
+		return math.NaN()
+	}
+	return r.Summary().Throughput.Median / o.baseline(r.Row.Name)
+}
+
+// switchNotes state each guest row's switch cost.
+func (o *Outcome) switchNotes() []string {
+	var costs []string
+	for _, r := range o.Rows {
+		if c := o.switchCost(r); !math.IsNaN(c) {
+			costs = append(costs, fmt.Sprintf("%s %sx", r.Row.Name, formatRate(c)))
+		}
+	}
+	if len(costs) == 0 {
+		return nil
+	}
+	return []string{"switch vs direct (each guest row's figure through testpmd over its figure with kvload as the backend, both measured the same way in this benchmark): " + strings.Join(costs, ", ")}
 }
 
 // offered is the load the row's runs were offered: its peak's in a
@@ -185,20 +208,21 @@ func (o *Outcome) notes() []string {
 	}
 	for _, r := range o.Rows {
 		if r.Path != "" {
-			notes = append(notes, fmt.Sprintf("%s path: %s", r.Row.Name, r.Path))
+			notes = append(notes, fmt.Sprintf("%s path: %s", r.Name(), r.Path))
 		}
 	}
 	notes = append(notes, o.contendedNotes()...)
 	notes = append(notes, o.spreadNotes()...)
 	notes = append(notes, o.sweepNotes()...)
 	notes = append(notes, o.repeatNotes()...)
+	notes = append(notes, o.switchNotes()...)
 	notes = append(notes, fmt.Sprintf("load average (1, 5, 15 min) of the machine: %s before, %s after", orUnknown(o.LoadBefore), orUnknown(o.LoadAfter)))
 	for _, r := range o.Rows {
 		switch {
 		case r.Skipped != "":
-			notes = append(notes, fmt.Sprintf("%s skipped: %s", r.Row.Name, r.Skipped))
+			notes = append(notes, fmt.Sprintf("%s skipped: %s", r.Name(), r.Skipped))
 		case r.Failed != nil:
-			notes = append(notes, fmt.Sprintf("%s failed: %s", r.Row.Name, strings.Join(strings.Fields(r.Failed.Error()), " ")))
+			notes = append(notes, fmt.Sprintf("%s failed: %s", r.Name(), strings.Join(strings.Fields(r.Failed.Error()), " ")))
 		}
 	}
 	return notes
@@ -225,7 +249,7 @@ func (o *Outcome) clientBound() []string {
 	}
 	for _, r := range o.Rows {
 		if len(r.Runs) > 0 && o.ceilingShare(r.Summary().Throughput.Median) >= 100*clientBoundShare {
-			names = append(names, r.Row.Name)
+			names = append(names, r.Name())
 		}
 	}
 	return names
@@ -300,7 +324,7 @@ func RunsTable(o *Outcome, stamp report.Stamp) *report.Table {
 	}
 	for _, r := range o.Rows {
 		for i, m := range r.Runs {
-			t.AddRow(runCells(r.Row.Name, i+1, m)...)
+			t.AddRow(runCells(r.Name(), i+1, m)...)
 		}
 	}
 	return t
@@ -338,8 +362,8 @@ func Charts(o *Outcome, paper *report.Table4) []*report.BarChart {
 			paperBar = report.Bar{Value: rps}
 		}
 		ours := report.Bar{Value: s.Throughput.Median, Low: s.Throughput.Min, High: s.Throughput.Max}
-		tput.Groups = append(tput.Groups, report.BarGroup{Label: r.Row.Name, Bars: []report.Bar{ours, paperBar}})
-		lat.Groups = append(lat.Groups, report.BarGroup{Label: r.Row.Name, Bars: []report.Bar{{Value: s.P50}, {Value: s.P99}}})
+		tput.Groups = append(tput.Groups, report.BarGroup{Label: r.Name(), Bars: []report.Bar{ours, paperBar}})
+		lat.Groups = append(lat.Groups, report.BarGroup{Label: r.Name(), Bars: []report.Bar{{Value: s.P50}, {Value: s.P99}}})
 	}
 	if len(tput.Groups) == 0 {
 		return nil

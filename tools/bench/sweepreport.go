@@ -37,14 +37,14 @@ func SweepTable(o *Outcome, stamp report.Stamp) *report.Table {
 			if i == r.Sweep.Peak {
 				peak = "peak"
 			}
-			t.AddRow(stepCells(r.Row.Name, i+1, st.Phase, st.Loop(), st.Offered, st.Measurement, yesNo(st.Within), peak, st.Broke)...)
+			t.AddRow(stepCells(r.Name(), i+1, st.Phase, st.Loop(), st.Offered, st.Measurement, yesNo(st.Within), peak, st.Broke)...)
 		}
 		loop := ""
 		if p, ok := r.Sweep.PeakStep(); ok {
 			loop = p.Loop()
 		}
 		for i, m := range r.Runs {
-			t.AddRow(stepCells(r.Row.Name, len(r.Sweep.Steps)+i+1, PhaseConfirm, loop, r.peakOffered(), m, "", "", "")...)
+			t.AddRow(stepCells(r.Name(), len(r.Sweep.Steps)+i+1, PhaseConfirm, loop, r.peakOffered(), m, "", "", "")...)
 		}
 	}
 	return t
@@ -114,7 +114,7 @@ func (o *Outcome) sweepNotes() []string {
 			continue
 		}
 		notes = append(notes, fmt.Sprintf("%s: light-load p50 %s µs, p50 bound %s µs, p99 bound %s µs; %s",
-			r.Row.Name, formatRate(r.Sweep.LightP50), formatRate(r.Sweep.P50Bound), formatRate(r.Sweep.P99Bound), r.Sweep.Stopped))
+			r.Name(), formatRate(r.Sweep.LightP50), formatRate(r.Sweep.P50Bound), formatRate(r.Sweep.P99Bound), r.Sweep.Stopped))
 	}
 	return notes
 }
@@ -136,7 +136,7 @@ func SweepCharts(o *Outcome) []*report.LineChart {
 		}
 		// refining steps fall between rising ones: draw in load order
 		sort.SliceStable(steps, func(a, b int) bool { return r.Sweep.Steps[steps[a]].Load < r.Sweep.Steps[steps[b]].Load })
-		rs, ls := report.LineSeries{Label: r.Row.Name}, report.LineSeries{Label: r.Row.Name}
+		rs, ls := report.LineSeries{Label: r.Name()}, report.LineSeries{Label: r.Name()}
 		for _, i := range steps {
 			st, peak := r.Sweep.Steps[i], i == r.Sweep.Peak
 			rs.Points = append(rs.Points, report.Point{X: st.Offered, Y: st.RepliesPerS, Marked: peak})

@@ -169,3 +169,45 @@ func TestSpreadAboveTenPercentIsFlagged(t *testing.T) {
 		t.Errorf("spread notes:\n%s", notes)
 	}
 }
+
+// TestSwitchBesideDirect: with a second booter for the switch, each
+// guest row is measured again right after itself, a host row is not,
+// and Table 4 gives the switch's cost per guest row.
+func TestSwitchBesideDirect(t *testing.T) {
+	direct := serverBooter{
+		"raw-uknetdev": {server: &fakeServer{capacity: 400_000, latency: 20}},
+		"metal-single": {server: &fakeServer{capacity: 100_000, latency: 20}},
+	}
+	switched := serverBooter{
+		"raw-uknetdev": {server: &fakeServer{capacity: 200_000, latency: 20}},
+		"metal-single": {server: &fakeServer{capacity: 1, latency: 20}}, // never booted
+	}
+	sw := DefaultSweep()
+	out, err := Run(context.Background(), Options{
+		Rows: rowsNamed(t, "raw-uknetdev", "metal-single"), Runs: 1, Workload: DefaultWorkload(),
+		Booter: direct, Switch: switched, Sweep: &sw,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, r := range out.Rows {
+		names = append(names, r.Name()+" "+r.Status())
+	}
+	if got := strings.Join(names, ", "); got != "raw-uknetdev measured, raw-uknetdev (switch) measured, metal-single measured" {
+		t.Fatalf("rows: %s", got)
+	}
+	if switched["metal-single"].opened != 0 {
+		t.Error("a host row was booted behind the switch")
+	}
+	tb := SummaryTable(out, paper(t), stamp())
+	if got := num(t, cell(t, tb, "raw-uknetdev (switch)", "switch vs direct")); !near(got, 0.5) {
+		t.Errorf("switch vs direct %g, want 0.5", got)
+	}
+	if _, ok := cell(t, tb, "raw-uknetdev", "switch vs direct").Number(); ok {
+		t.Error("a direct row has a switch cost")
+	}
+	if notes := strings.Join(tb.Notes, "\n"); !strings.Contains(notes, "switch vs direct (") || !strings.Contains(notes, "raw-uknetdev 0.5x") {
+		t.Errorf("no switch cost in the notes:\n%s", notes)
+	}
+}

@@ -13,10 +13,12 @@ import (
 )
 
 // Topologies of a guest row: kvload as the guest's vhost-user backend,
-// or the paper's, with testpmd switching between the guest and kvload.
+// or the paper's, with testpmd switching between the guest and kvload;
+// Both measures each guest row one way, then the other.
 const (
 	Direct = "direct"
 	Switch = "switch"
+	Both   = Direct + "," + Switch
 )
 
 // Client says where the load generator sits: Topology (Direct or

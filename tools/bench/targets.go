@@ -49,8 +49,8 @@ func (o *Outcome) Checks() []Check {
 		cs = append(cs, Check{Target: "every row above memcached", Status: "not measured"})
 	} else {
 		for _, r := range o.Rows {
-			if r.Row.Name != "memcached" {
-				cs = append(cs, o.ratioCheck(r.Row.Name+" above memcached", r.Row.Name, "memcached", 1, true, ""))
+			if r.Name() != "memcached" {
+				cs = append(cs, o.ratioCheck(r.Name()+" above memcached", r.Name(), "memcached", 1, true, ""))
 			}
 		}
 	}
@@ -68,7 +68,7 @@ func (o *Outcome) singlePointChecks() []Check {
 		if r.Sweep == nil {
 			continue
 		}
-		c := Check{Target: fmt.Sprintf("%s peak at least its single-point (window %d, same session)", r.Row.Name, o.Sweep.Window), Status: "not measured"}
+		c := Check{Target: fmt.Sprintf("%s peak at least its single-point (window %d, same session)", r.Name(), o.Sweep.Window), Status: "not measured"}
 		ref, ok := r.Sweep.ReferenceStep()
 		if !ok {
 			cs = append(cs, c)
@@ -120,7 +120,7 @@ func (o *Outcome) WrongCheck() Check {
 		c.Status = "met"
 		if n := r.Summary().Wrong; n > 0 {
 			wrong += n
-			c.Detail += fmt.Sprintf("%s: %d ", r.Row.Name, n)
+			c.Detail += fmt.Sprintf("%s: %d ", r.Name(), n)
 		}
 	}
 	if wrong > 0 {

@@ -89,8 +89,11 @@ Needs root.`,
 			if err := w.Validate(); err != nil {
 				return err
 			}
-			if client.Topology != bench.Direct && client.Topology != bench.Switch {
-				return fmt.Errorf("--topology %q: want %s or %s", client.Topology, bench.Direct, bench.Switch)
+			if client.Topology != bench.Direct && client.Topology != bench.Switch && client.Topology != bench.Both {
+				return fmt.Errorf("--topology %q: want %s, %s or %s", client.Topology, bench.Direct, bench.Switch, bench.Both)
+			}
+			if client.Topology == bench.Both && client.Netns {
+				return fmt.Errorf("--client-netns always puts the switch in: give --topology %s", bench.Switch)
 			}
 			if client.Port != "" {
 				return fmt.Errorf("--client-port %s: this command drives its own kvload; with a second machine, run testpmd and kvload by hand as README's \"Two machines\" says", client.Port)
@@ -136,7 +139,7 @@ Needs root.`,
 	f.Float64Var(&sw.P50Factor, "p50-bound", sw.P50Factor, "p50 bound of a sustainable step, times the row's light-load p50")
 	f.Float64Var(&sw.P99Factor, "p99-bound", sw.P99Factor, "p99 bound of a sustainable step, times the row's light-load p50 (or twice its light-load p99, or --p99-floor, if higher)")
 	durationFlag(f, &p99Floor, "p99-floor", time.Duration(sw.P99Floor)*time.Microsecond, "least p99 bound of a sustainable step, above the machine's scheduling stalls")
-	f.StringVar(&client.Topology, "topology", bench.Direct, "guest rows: "+bench.Direct+" (kvload is the guest's vhost-user backend) or "+bench.Switch+" (testpmd forwards between the guest and kvload, as in the paper)")
+	f.StringVar(&client.Topology, "topology", bench.Direct, "guest rows: "+bench.Direct+" (kvload is the guest's vhost-user backend), "+bench.Switch+" (testpmd forwards between the guest and kvload, as in the paper) or "+bench.Both+" (each guest row one way, then the other, and Table 4 gives the switch's cost)")
 	f.BoolVar(&client.Netns, "client-netns", false, "guest rows: run kvload as a second host, in a network namespace of its own on af_packet over a veth pair, through the switch (host rows always are, unless --host-tap)")
 	f.BoolVar(&hostTap, "host-tap", false, "host rows: reach the server over a TAP device instead of from a namespace over a veth pair")
 	f.StringVar(&client.Port, "client-port", "", "PCI address of a DPDK port toward a second machine (see README: not driven by this command)")

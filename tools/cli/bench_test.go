@@ -24,8 +24,10 @@ func TestBenchRefusesBadInputBeforeStartingAnything(t *testing.T) {
 		{[]string{"--get-ratio", "0.9", "--sweep-factor", "1", "metal-single"}, []string{"sweep factor 1"}},
 		{[]string{"--sweep-factor", "2", "--keep-up", "150", "metal-single"}, []string{"keep-up 1.5"}},
 		{[]string{"--keep-up", "99", "--against", empty, "metal-single"}, []string{"--against " + empty + ": no table4.json there"}},
+		{[]string{"--topology", "both", "metal-single"}, []string{`--topology "both": want direct, switch or direct,switch`}},
+		{[]string{"--topology", "direct,switch", "--client-netns", "metal-single"}, []string{"--client-netns always puts the switch in"}},
 		{[]string{"--sweep-factor", "2", "--rate", "1000", "--window", "8", "metal-single"}, []string{"exclude each other"}},
-		{[]string{"--rate", "0", "--window", "8", "metal-single"}, []string{"--rate sets the load of --single-point"}},
+		{[]string{"--client-netns=false", "--topology", "direct", "--rate", "0", "--window", "8", "metal-single"}, []string{"--rate sets the load of --single-point"}},
 	} {
 		args := append([]string{"bench", "--results", dir}, tc.args...)
 		_, err := execute(args...)

@@ -70,6 +70,9 @@ func Bench(ctx context.Context, env *Env, o BenchOptions) (*BenchReport, error) 
 	if o.NoCeiling {
 		opts.Loader = nil
 	}
+	if o.Client.Topology == bench.Both && real.Guests != nil {
+		opts.Switch = switched(real)
+	}
 	out, err := bench.Run(ctx, opts)
 	if err != nil {
 		return nil, err
@@ -78,6 +81,14 @@ func Bench(ctx context.Context, env *Env, o BenchOptions) (*BenchReport, error) 
 		return nil, err
 	}
 	return &BenchReport{Outcome: out, Paper: paper, Stamp: provenance.Stamp(ctx, env.Repo, facts)}, nil
+}
+
+// switched is real with its guests behind the switch.
+func switched(real *bench.Real) *bench.Real {
+	s, g := *real, *real.Guests
+	g.Topology = bench.Switch
+	s.Guests = &g
+	return &s
 }
 
 func needsGuests(rows []*variant.Variant) bool {
@@ -99,6 +110,10 @@ func (e *Env) guests(ctx context.Context, client bench.Client) (*bench.Guests, e
 	if err != nil {
 		return nil, err
 	}
+	topology := client.Topology
+	if topology == bench.Both {
+		topology = bench.Direct // the switch's pass gets a copy
+	}
 	return &bench.Guests{Repo: e.Repo, Cache: e.Cache, Accel: v.Accel, ReadyTimeout: boot.DefaultReadyTimeout,
-		Topology: client.Topology, ClientNetns: client.Netns}, nil
+		Topology: topology, ClientNetns: client.Netns}, nil
 }
