@@ -43,10 +43,16 @@ func needBench(t *testing.T, programs ...string) string {
 // temporary folder, which it returns with the outcome.
 func benchAndWrite(t *testing.T, real *Real, rows []*variant.Variant, runs int, sw *Sweep) (*Outcome, string) {
 	t.Helper()
+	return benchAndWriteWith(t, Options{Rows: rows, Runs: runs, Booter: real, Loader: real, Sweep: sw})
+}
+
+// benchAndWriteWith is benchAndWrite of opts, in the short workload.
+func benchAndWriteWith(t *testing.T, opts Options) (*Outcome, string) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	out, err := Run(ctx, Options{Rows: rows, Runs: runs, Workload: shortWorkload(), Booter: real, Loader: real,
-		Progress: NewProgress(testWriter{t}, false), Sweep: sw})
+	opts.Workload, opts.Progress = shortWorkload(), NewProgress(testWriter{t}, false)
+	out, err := Run(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,9 +123,10 @@ func TestBenchUnikraftRow(t *testing.T) {
 		{"direct", Direct, false, "direct: kvload on CPU"},
 		{"switch", Switch, false, "switch: kvload as a virtio_user port"},
 		{"netns", Direct, true, "switch: kvload in a network namespace"},
+		{"both", Both, false, "direct: kvload on CPU"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if tc.topology == Switch || tc.netns {
+			if tc.topology != Direct || tc.netns {
 				if _, err := dpdk.Binary(); err != nil {
 					t.Skip(err)
 				}
@@ -129,12 +136,38 @@ func TestBenchUnikraftRow(t *testing.T) {
 			}
 			guests := &Guests{Repo: repo, Cache: testenv.Cache(t), Accel: testenv.Accel(t), ReadyTimeout: boot.DefaultReadyTimeout,
 				Topology: tc.topology, ClientNetns: tc.netns}
-			out, _ := benchAndWrite(t, &Real{Repo: repo, Guests: guests}, []*variant.Variant{row}, 1, nil)
+			opts := Options{Rows: []*variant.Variant{row}, Runs: 1, Booter: &Real{Repo: repo, Guests: guests}}
+			if tc.topology == Both {
+				switched := *guests
+				guests.Topology, switched.Topology = Direct, Switch
+				opts.Switch = &Real{Repo: repo, Guests: &switched}
+			}
+			out, _ := benchAndWriteWith(t, opts)
 			checkMeasured(t, out.Rows[0], 1)
 			if !strings.HasPrefix(out.Rows[0].Path, tc.path) {
 				t.Errorf("path %q, want %q...", out.Rows[0].Path, tc.path)
 			}
+			if tc.topology == Both {
+				checkBoth(t, out)
+			}
 		})
+	}
+}
+
+// checkBoth wants the row measured direct, then through the switch,
+// and the switch's cost in Table 4.
+func checkBoth(t *testing.T, out *Outcome) {
+	t.Helper()
+	if len(out.Rows) != 2 || out.Rows[1].Topology != Switch {
+		t.Fatalf("%d results, want the row direct and through the switch", len(out.Rows))
+	}
+	checkMeasured(t, out.Rows[1], 1)
+	if !strings.HasPrefix(out.Rows[1].Path, "switch: kvload as a virtio_user port") {
+		t.Errorf("second path %q, want the switch", out.Rows[1].Path)
+	}
+	tb := SummaryTable(out, paper(t), stamp())
+	if c := num(t, cell(t, tb, out.Rows[1].Name(), "switch vs direct")); c <= 0 {
+		t.Errorf("switch vs direct %g", c)
 	}
 }
 
@@ -168,6 +201,9 @@ func TestBenchMetalSingleSwept(t *testing.T) {
 	}
 	if peak.Replies == 0 || !peak.Within {
 		t.Errorf("peak %+v", peak)
+	}
+	if ref, ok := r.Sweep.ReferenceStep(); !ok || ref.Window != 16 || ref.Replies == 0 {
+		t.Errorf("no single-point step: %+v", ref)
 	}
 	for _, name := range []string{"sweep.json", "sweep.csv", "sweep-replies.svg", "sweep-latency.svg"} {
 		if fi, err := os.Stat(filepath.Join(dir, name)); err != nil || fi.Size() == 0 {
