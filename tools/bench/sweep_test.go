@@ -353,3 +353,15 @@ func TestClosedSweepRidesOutOneDip(t *testing.T) {
 		t.Errorf("%d steps, peak %s, stopped: %s", len(res.Steps), peak.LoadName(), res.Stopped)
 	}
 }
+
+// TestStarvedLightLoadIsNoted: a light-load step whose client could
+// not send its rate sets loose bounds, and the notes say so.
+func TestStarvedLightLoadIsNoted(t *testing.T) {
+	starved := SweepStep{Load: 1000, Measurement: Measurement{RequestsPerS: 440}}
+	if got := starvedNote(starved); !strings.Contains(got, "the light-load step sent 440 of 1,000 req/s") {
+		t.Errorf("note %q", got)
+	}
+	if got := starvedNote(SweepStep{Load: 1000, Measurement: Measurement{RequestsPerS: 990}}); got != "" {
+		t.Errorf("a light-load step that sent its rate is noted: %q", got)
+	}
+}

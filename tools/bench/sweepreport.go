@@ -113,10 +113,19 @@ func (o *Outcome) sweepNotes() []string {
 		if r.Sweep == nil || len(r.Sweep.Steps) == 0 {
 			continue
 		}
-		notes = append(notes, fmt.Sprintf("%s: light-load p50 %s µs, p50 bound %s µs, p99 bound %s µs; %s",
-			r.Name(), formatRate(r.Sweep.LightP50), formatRate(r.Sweep.P50Bound), formatRate(r.Sweep.P99Bound), r.Sweep.Stopped))
+		notes = append(notes, fmt.Sprintf("%s: light-load p50 %s µs, p50 bound %s µs, p99 bound %s µs; %s%s",
+			r.Name(), formatRate(r.Sweep.LightP50), formatRate(r.Sweep.P50Bound), formatRate(r.Sweep.P99Bound), r.Sweep.Stopped, starvedNote(r.Sweep.Steps[0])))
 	}
 	return notes
+}
+
+// starvedNote warns when the light-load step, which sets the bounds, is
+// itself a busy machine's: its client could not send its rate.
+func starvedNote(light SweepStep) string {
+	if light.Window > 0 || light.RequestsPerS >= clientShortfall*light.Load {
+		return ""
+	}
+	return fmt.Sprintf("; the light-load step sent %s of %s req/s: the machine was busy, and bounds taken from it are loose", formatRate(light.RequestsPerS), formatRate(light.Load))
 }
 
 // SweepCharts draw every row's sweep: replies against offered load, and
