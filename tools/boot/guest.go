@@ -60,6 +60,15 @@ type Options struct {
 	Plugin, QMPSocket string
 }
 
+// MemoryMiB is the -m a guest of img boots with when asked for asked
+// MiB: asked, or for 0 the default or more if the image needs it.
+func MemoryMiB(img *Image, asked int) int {
+	if asked != 0 {
+		return asked
+	}
+	return max(DefaultMemoryMiB, img.MemoryMiB)
+}
+
 // Guest is one running guest.
 type Guest struct {
 	Net   *hostnet.Network
@@ -117,9 +126,7 @@ func (o *Options) defaults() error {
 	if o.Accel == "" {
 		o.Accel = qemu.TCG
 	}
-	if o.MemoryMiB == 0 {
-		o.MemoryMiB = max(DefaultMemoryMiB, o.Image.MemoryMiB)
-	}
+	o.MemoryMiB = MemoryMiB(o.Image, o.MemoryMiB)
 	if o.Backend == nil {
 		o.Backend = &Switch{}
 	}

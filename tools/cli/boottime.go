@@ -19,7 +19,10 @@ func init() {
 		Long: `Boot each guest row N times on a testpmd vhost-user port and measure the time
 from QEMU's start to the guest's ready line; also boot the QEMU floor, a
 generated guest that halts at once on the same machine options, so that the
-guest's own share of a boot is reported apart. Without arguments, every
+guest's own share of a boot is reported apart. With several memory sizes
+(-m 8,1024) every row and the floor boot at each, in rounds that take each
+series in turn, and the notes compare each row's guest share at the last
+size with that at the first. Without arguments, every
 guest row (those whose image is not built or whose program is missing are
 skipped with a warning). Writes results/boottime/ (JSON, CSV, Markdown, SVG).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -35,7 +38,7 @@ skipped with a warning). Writes results/boottime/ (JSON, CSV, Markdown, SVG).`,
 		},
 	}
 	cmd.Flags().IntVarP(&o.Boots, "boots", "n", 10, "boots per row")
-	cmd.Flags().IntVarP(&o.MemoryMiB, "memory", "m", 0, fmt.Sprintf("guest memory in MiB (0: %d, or more if an image needs it)", boot.DefaultMemoryMiB))
+	cmd.Flags().IntSliceVarP(&o.MemoriesMiB, "memory", "m", nil, fmt.Sprintf("guest memory in MiB, or several sizes (8,1024) booted in turn (default %d, or more if an image needs it)", boot.DefaultMemoryMiB))
 	addProfileFlag(cmd, &buildProfile)
 	root.AddCommand(cmd)
 }

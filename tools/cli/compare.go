@@ -16,6 +16,7 @@ func init() {
 	var buildProfile string
 	var sideBySide []string
 	o := experiment.CompareOptions{Workload: bench.DefaultWorkload()}
+	var memMiB int
 	cmd := &cobra.Command{
 		Use:   "compare [VARIANT...]",
 		Short: "Compare image size, boot time, smallest memory and throughput across the guest rows",
@@ -35,6 +36,9 @@ and SVG charts), stamped with machine, date, revisions and command.`,
 			if err != nil {
 				return err
 			}
+			if memMiB != 0 {
+				o.MemoriesMiB = []int{memMiB}
+			}
 			if len(sideBySide) > 0 {
 				if o.Rows, err = selectSideBySide(args, variant.Guests(), sideBySide); err != nil {
 					return err
@@ -49,7 +53,7 @@ and SVG charts), stamped with machine, date, revisions and command.`,
 		},
 	}
 	cmd.Flags().IntVarP(&o.Boots, "boots", "n", 10, "boots per row for the boot time")
-	cmd.Flags().IntVarP(&o.MemoryMiB, "memory", "m", 0, fmt.Sprintf("guest memory in MiB for the boot times, and the top of the memory search (0: %d, or more if an image needs it)", boot.DefaultMemoryMiB))
+	cmd.Flags().IntVarP(&memMiB, "memory", "m", 0, fmt.Sprintf("guest memory in MiB for the boot times, and the top of the memory search (0: %d, or more if an image needs it)", boot.DefaultMemoryMiB))
 	cmd.Flags().IntVar(&o.MemoryMinMiB, "memory-min", 2, "bottom of the memory search in MiB")
 	cmd.Flags().BoolVar(&o.MemorySearch, "memory-search", true, "find the smallest memory that boots and serves")
 	cmd.Flags().IntVar(&o.ThroughputRuns, "throughput-runs", 3, "single-point throughput runs per row (0: no throughput)")

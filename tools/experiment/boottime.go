@@ -26,21 +26,36 @@ type BootOptions struct {
 	// missing (for a command given no row names).
 	Rows        []*variant.Variant
 	SkipMissing bool
-	// Boots is how often each row boots; MemoryMiB its -m (0: the
-	// default, or what the image needs).
-	Boots     int
-	MemoryMiB int
+	// Boots is how often each row boots at each memory size; MemoriesMiB
+	// are the sizes (-m) it boots with (none: the default, or what the
+	// image needs).
+	Boots       int
+	MemoriesMiB []int
 }
 
 func (o BootOptions) check() error {
 	if o.Boots < 1 {
 		return fmt.Errorf("-n %d: at least 1", o.Boots)
 	}
+	for _, m := range o.MemoriesMiB {
+		if m < 1 {
+			return fmt.Errorf("-m %d: at least 1 MiB", m)
+		}
+	}
 	return nil
 }
 
-// Boottime boots the QEMU floor and each row o.Boots times and reports
-// the time from QEMU's start to the ready line, and the guest's share.
+// memories are the -m of each series of boots, 0 for the default.
+func (o BootOptions) memories() []int {
+	if len(o.MemoriesMiB) == 0 {
+		return []int{0}
+	}
+	return o.MemoriesMiB
+}
+
+// Boottime boots the QEMU floor and each row o.Boots times at each
+// memory size and reports the time from QEMU's start to the ready line,
+// and the guest's share.
 func Boottime(ctx context.Context, env *Env, o BootOptions) (*Report, error) {
 	if err := o.check(); err != nil {
 		return nil, err
@@ -49,13 +64,13 @@ func Boottime(ctx context.Context, env *Env, o BootOptions) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	floor, rows, err := measureBoots(ctx, imgs, accel, o)
+	floors, rows, err := measureBoots(ctx, imgs, accel, o)
 	if err != nil {
 		return nil, err
 	}
-	t := bootTable(floor, rows)
+	t := bootTable(floors, rows)
 	t.Stamp = env.guestStamp(ctx, imgs)
-	return &Report{Name: "boottime", Table: t, Charts: []*report.BarChart{bootChart(floor, rows)}}, nil
+	return &Report{Name: "boottime", Table: t, Charts: []*report.BarChart{bootChart(floors, rows)}}, nil
 }
 
 // images returns the images of the rows and the accelerator, chosen
@@ -80,10 +95,11 @@ func (e *Env) images(ctx context.Context, o BootOptions) ([]*boot.Image, qemu.Ac
 	return imgs, v.Accel, err
 }
 
-// bootTimes are the boot times of one image.
+// bootTimes are the boot times of one image at one memory size.
 type bootTimes struct {
-	img   *boot.Image
-	times []time.Duration
+	img    *boot.Image
+	memMiB int // the guest's -m
+	times  []time.Duration
 }
 
 func (b bootTimes) ms() []float64 {
@@ -99,60 +115,131 @@ func (b bootTimes) medianMs() float64 { return median(b.ms()) }
 // median is the median of xs.
 func median(xs []float64) float64 { return bench.Summarize(xs).Median }
 
-// measureBoots boots the floor and each image o.Boots times.
-func measureBoots(ctx context.Context, imgs []*boot.Image, accel qemu.Accel, o BootOptions) (bootTimes, []bootTimes, error) {
+// bootFunc boots an image once with memMiB of memory (0: its default)
+// and returns the time from QEMU's start to the ready line.
+type bootFunc func(img *boot.Image, memMiB int) (time.Duration, error)
+
+// measureBoots boots the floor and each image o.Boots times at each
+// memory size. It returns the floor's boots at each size, in o's order,
+// and the images' (each image at each size).
+func measureBoots(ctx context.Context, imgs []*boot.Image, accel qemu.Accel, o BootOptions) ([]bootTimes, []bootTimes, error) {
 	dir, err := process.OwnedTempDir("floor")
 	if err != nil {
-		return bootTimes{}, nil, err
+		return nil, nil, err
 	}
 	defer os.RemoveAll(dir)
 	floorImg, err := boot.FloorImage(dir)
 	if err != nil {
-		return bootTimes{}, nil, err
+		return nil, nil, err
 	}
-	var rows []bootTimes
-	for _, img := range append([]*boot.Image{floorImg}, imgs...) {
-		log.Infof("booting %s %d times", img.Name, o.Boots)
-		times, err := boot.Boots(ctx, o.Boots, boot.Options{Image: img, Accel: accel, MemoryMiB: o.MemoryMiB})
+	once := func(img *boot.Image, memMiB int) (time.Duration, error) {
+		times, err := boot.Boots(ctx, 1, boot.Options{Image: img, Accel: accel, MemoryMiB: memMiB})
 		if err != nil {
-			return bootTimes{}, nil, err
+			return 0, err
 		}
-		rows = append(rows, bootTimes{img: img, times: times})
+		return times[0], nil
 	}
-	return rows[0], rows[1:], nil
+	all, err := bootRounds(append([]*boot.Image{floorImg}, imgs...), o.memories(), o.Boots, once)
+	if err != nil {
+		return nil, nil, err
+	}
+	n := len(o.memories())
+	return all[:n], all[n:], nil
 }
 
-func bootTable(floor bootTimes, rows []bootTimes) *report.Table {
+// bootRounds boots every image at every memory size, rounds times: each
+// round boots each series once, so that a machine busy for a while
+// slows all series alike rather than the one booting then. The series
+// come image by image, each image's in the order of memories.
+func bootRounds(imgs []*boot.Image, memories []int, rounds int, once bootFunc) ([]bootTimes, error) {
+	var series []bootTimes
+	for _, img := range imgs {
+		for _, m := range memories {
+			series = append(series, bootTimes{img: img, memMiB: boot.MemoryMiB(img, m)})
+		}
+	}
+	for r := 0; r < rounds; r++ {
+		log.Infof("boot round %d/%d: %d boots", r+1, rounds, len(series))
+		for i := range series {
+			s := &series[i]
+			d, err := once(s.img, s.memMiB)
+			if err != nil {
+				return nil, err
+			}
+			log.Debugf("%s -m %d: %s", s.img.Name, s.memMiB, d.Round(time.Millisecond))
+			s.times = append(s.times, d)
+		}
+	}
+	return series, nil
+}
+
+// floorAt is the floor's series at memMiB.
+func floorAt(floors []bootTimes, memMiB int) bootTimes {
+	for _, f := range floors {
+		if f.memMiB == memMiB {
+			return f
+		}
+	}
+	return floors[0]
+}
+
+// guestShareMs is a row's median boot less the floor's at its memory.
+func guestShareMs(floors []bootTimes, r bootTimes) float64 {
+	return r.medianMs() - floorAt(floors, r.memMiB).medianMs()
+}
+
+func bootTable(floors, rows []bootTimes) *report.Table {
 	t := &report.Table{
 		Title: "Boot time: QEMU start to ready line",
 		Columns: []report.Column{
-			{Name: "variant"}, {Name: "boots"}, {Name: "median", Unit: "ms"}, {Name: "min", Unit: "ms"},
+			{Name: "variant"}, {Name: "memory", Unit: "MiB"}, {Name: "boots"}, {Name: "median", Unit: "ms"}, {Name: "min", Unit: "ms"},
 			{Name: "max", Unit: "ms"}, {Name: "guest share", Unit: "ms"}, {Name: "guest share of boot", Unit: "%"},
 		},
 		Notes: []string{
 			"guest share = median boot time minus the median of " + boot.FloorName +
-				", a generated guest that prints one line and halts, booted on the same QEMU machine options",
+				", a generated guest that prints one line and halts, booted on the same QEMU machine options and memory",
+			"boots run in rounds, each booting every row at every memory size once, so that the machine's load weighs on all alike",
 		},
 	}
-	for _, r := range append([]bootTimes{floor}, rows...) {
+	for _, r := range append(append([]bootTimes(nil), floors...), rows...) {
 		ms := r.ms()
 		share := report.Cell{}
 		sharePct := report.Cell{}
 		if r.img.Name != boot.FloorName {
-			s := r.medianMs() - floor.medianMs()
+			s := guestShareMs(floors, r)
 			share, sharePct = report.Num(s), report.Num(100*s/r.medianMs())
 		}
-		t.AddRow(report.Text(r.img.Name), report.Int(int64(len(ms))), report.Num(median(ms)),
+		t.AddRow(report.Text(r.img.Name), report.Int(int64(r.memMiB)), report.Int(int64(len(ms))), report.Num(median(ms)),
 			report.Num(slices.Min(ms)), report.Num(slices.Max(ms)), share, sharePct)
 	}
+	t.Notes = append(t.Notes, memoryGrowthNotes(floors, rows)...)
 	return t
 }
 
-func bootChart(floor bootTimes, rows []bootTimes) *report.BarChart {
+// memoryGrowthNotes say, for each row booted at several memory sizes,
+// how its guest share at the last size compares with that at the first.
+func memoryGrowthNotes(floors, rows []bootTimes) []string {
+	if len(floors) < 2 {
+		return nil
+	}
+	var notes []string
+	for i := 0; i+len(floors) <= len(rows); i += len(floors) {
+		lo, hi := rows[i], rows[i+len(floors)-1]
+		notes = append(notes, fmt.Sprintf("%s: guest share at %d MiB / at %d MiB = %.2f",
+			lo.img.Name, hi.memMiB, lo.memMiB, guestShareMs(floors, hi)/guestShareMs(floors, lo)))
+	}
+	return notes
+}
+
+func bootChart(floors, rows []bootTimes) *report.BarChart {
 	c := &report.BarChart{Title: "Boot time, QEMU start to ready line (median, min-max)", Unit: "ms", Horizontal: true}
-	for _, r := range append([]bootTimes{floor}, rows...) {
+	for _, r := range append(append([]bootTimes(nil), floors...), rows...) {
 		ms := r.ms()
-		c.Groups = append(c.Groups, report.BarGroup{Label: r.img.Name,
+		label := r.img.Name
+		if len(floors) > 1 {
+			label = fmt.Sprintf("%s -m %d", r.img.Name, r.memMiB)
+		}
+		c.Groups = append(c.Groups, report.BarGroup{Label: label,
 			Bars: []report.Bar{{Value: median(ms), Low: slices.Min(ms), High: slices.Max(ms)}}})
 	}
 	return c

@@ -33,7 +33,10 @@ func (o CompareOptions) check() error {
 	if err := o.BootOptions.check(); err != nil {
 		return err
 	}
-	if o.MemoryMinMiB < 1 || o.MemoryMiB != 0 && o.MemoryMinMiB > o.MemoryMiB {
+	if len(o.MemoriesMiB) > 1 {
+		return fmt.Errorf("compare boots with one memory size, got %d", len(o.MemoriesMiB))
+	}
+	if o.MemoryMinMiB < 1 || o.memories()[0] != 0 && o.MemoryMinMiB > o.memories()[0] {
 		return fmt.Errorf("want 1 <= --memory-min <= --memory")
 	}
 	if o.ThroughputRuns < 0 {
@@ -64,10 +67,11 @@ func Compare(ctx context.Context, env *Env, o CompareOptions) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	floor, times, err := measureBoots(ctx, imgs, accel, o.BootOptions)
+	floors, times, err := measureBoots(ctx, imgs, accel, o.BootOptions)
 	if err != nil {
 		return nil, err
 	}
+	floor := floors[0]
 	// an image is named after its row
 	byName := map[string]*variant.Variant{}
 	for _, v := range o.Rows {
@@ -104,10 +108,7 @@ func compareOne(ctx context.Context, bt bootTimes, accel qemu.Accel, o CompareOp
 	if !o.MemorySearch {
 		return r, nil
 	}
-	hi := o.MemoryMiB
-	if hi == 0 {
-		hi = max(boot.DefaultMemoryMiB, bt.img.MemoryMiB)
-	}
+	hi := bt.memMiB
 	// A guest short of memory may hang instead of failing: give each try
 	// a few times its normal boot, not the default minutes.
 	timeout := max(30*time.Second, 4*slices.Max(bt.times))
@@ -172,7 +173,7 @@ func compareCharts(floor bootTimes, rows []compareRow) []*report.BarChart {
 		mem.Groups = append(mem.Groups, report.BarGroup{Label: r.boots.img.Name, Bars: []report.Bar{bar}})
 		bts = append(bts, r.boots)
 	}
-	bootc := bootChart(floor, bts)
+	bootc := bootChart([]bootTimes{floor}, bts)
 	bootc.Name = "boot"
 	return []*report.BarChart{size, bootc, mem}
 }
