@@ -80,6 +80,27 @@ func TestGuestsPassClientSuite(t *testing.T) {
 	}
 }
 
+// rawSmallestMiB is the memory raw-uknetdev serves in: its table sizes
+// itself to what is left beside the packet buffers.
+const rawSmallestMiB = 4
+
+// With rawSmallestMiB, raw-uknetdev boots and passes the client suite,
+// with a table of fewer items but every feature.
+func TestRawServesInSmallestMemory(t *testing.T) {
+	needHost(t)
+	g, err := Start(context.Background(), Options{Image: imageOf(t, "raw-uknetdev"), Accel: testenv.Accel(t), MemoryMiB: rawSmallestMiB})
+	if err != nil {
+		t.Fatalf("raw-uknetdev with %d MiB: %v", rawSmallestMiB, err)
+	}
+	t.Cleanup(func() { _ = g.Stop() })
+	c, err := kvproto.Dial(g.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	kvtest.Ours(t, g.Addr(), c)
+}
+
 // TestTwoRunsAtOnce boots two guests side by side: their names and
 // addresses differ and each serves its own data.
 func TestTwoRunsAtOnce(t *testing.T) {

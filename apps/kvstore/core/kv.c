@@ -271,6 +271,29 @@ static void kv_free(struct kv_region *r)
 #endif
 }
 
+/* An item starts a cache line: a small one is a single line */
+static size_t item_stride(uint32_t item_max)
+{
+	return (sizeof(struct kv_item) + item_max + KV_CACHE_LINE - 1) &
+	       ~(size_t)(KV_CACHE_LINE - 1);
+}
+
+size_t kv_items_bytes(uint32_t capacity, uint32_t item_max)
+{
+	return (size_t)capacity * item_stride(item_max ? item_max : KV_ITEM_MAX)
+	       + KV_ALIGN;
+}
+
+uint32_t kv_capacity_for(size_t bytes, uint32_t item_max)
+{
+	size_t n;
+
+	if (bytes <= KV_ALIGN)
+		return 0;
+	n = (bytes - KV_ALIGN) / item_stride(item_max ? item_max : KV_ITEM_MAX);
+	return n > KV_CAPACITY_MAX ? KV_CAPACITY_MAX : (uint32_t)n;
+}
+
 struct kv_store *kv_store_create(const struct kv_config *cfg)
 {
 	struct kv_store *s;
@@ -293,9 +316,7 @@ struct kv_store *kv_store_create(const struct kv_config *cfg)
 	s->seed = cfg->hash_seed;
 	s->next_cas = 1;
 	s->mask = nslots - 1;
-	/* an item starts a cache line: a small one is a single line */
-	s->item_stride = (sizeof(struct kv_item) + item_max +
-			  KV_CACHE_LINE - 1) & ~(size_t)(KV_CACHE_LINE - 1);
+	s->item_stride = item_stride(item_max);
 	s->slots = kv_alloc(&s->slots_mem, (size_t)nslots * sizeof(*s->slots));
 	s->items = kv_alloc(&s->items_mem,
 			    (size_t)cfg->capacity * s->item_stride);

@@ -67,6 +67,16 @@ struct kv_store *kv_store_create(const struct kv_config *cfg);
 void kv_store_destroy(struct kv_store *s);
 
 /*
+ * The items are the table's one large allocation: kv_items_bytes() is
+ * what kv_store_create() allocates for them, kv_capacity_for() the
+ * largest capacity whose items fit in bytes (0: none, at most
+ * KV_CAPACITY_MAX), so that a guest short of memory can size its table.
+ * item_max as in struct kv_config.
+ */
+size_t kv_items_bytes(uint32_t capacity, uint32_t item_max);
+uint32_t kv_capacity_for(size_t bytes, uint32_t item_max);
+
+/*
  * Inserts keys kv_preload_key(0..n-1) with values kv_preload_value() of
  * value_size bytes, so a benchmark can be GET-heavy at once.
  * Returns 0, or -1 when the table or a datagram cannot hold them.

@@ -545,6 +545,52 @@ static void test_create_limits(void)
 	CHECK(kv_store_create(&cfg) == NULL);
 }
 
+/* kv_capacity_for() is the inverse of kv_items_bytes(), whatever item_max */
+static void test_capacity_for(void)
+{
+	static const size_t budgets[] = { 0, 1, 4096, 512 << 10, 1 << 20,
+					  (size_t)3 << 30 };
+	static const uint32_t item_maxes[] = { 0, 10, KV_ITEM_MAX };
+	/* what an empty table's items take: their alignment slack */
+	size_t slack = kv_items_bytes(0, 0), b;
+	uint32_t c, im;
+	size_t i, j;
+
+	for (i = 0; i < sizeof(budgets) / sizeof(budgets[0]); i++) {
+		for (j = 0; j < sizeof(item_maxes) / sizeof(item_maxes[0]);
+		     j++) {
+			b = slack + budgets[i];
+			im = item_maxes[j];
+			c = kv_capacity_for(b, im);
+			CHECK(kv_items_bytes(c, im) <= b);
+			CHECK(kv_items_bytes(c + 1, im) > b);
+		}
+	}
+	CHECK(kv_capacity_for(slack, 0) == 0);
+	/* a full-size item is about a datagram: 512 KiB hold a few hundred */
+	c = kv_capacity_for(slack + (512 << 10), 0);
+	CHECK(c >= 300 && c < 400);
+	CHECK(kv_capacity_for(slack + (512 << 10), 10) > 16 * c);
+}
+
+/* A table of kv_capacity_for() items holds exactly that many */
+static void test_capacity_for_holds(void)
+{
+	struct kv_config cfg = {
+		.capacity = kv_capacity_for(kv_items_bytes(0, 0) + (64 << 10),
+					    0),
+	};
+	struct kv_store *s = kv_store_create(&cfg);
+
+	CHECK(s != NULL);
+	if (!s)
+		return;
+	CHECK(kv_preload(s, cfg.capacity, 100) == 0);
+	CHECK(req(s, "set extra 0 0 1\r\nx\r\n",
+		  "SERVER_ERROR out of memory storing object\r\n"));
+	kv_store_destroy(s);
+}
+
 int main(void)
 {
 	test_version();
@@ -568,5 +614,7 @@ int main(void)
 	test_stats();
 	test_preload();
 	test_create_limits();
+	test_capacity_for();
+	test_capacity_for_holds();
 	return check_report("kv_test");
 }

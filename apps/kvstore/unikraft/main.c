@@ -7,17 +7,19 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <uk/alloc.h>
+#include <uk/essentials.h>
 #include <uk/netdev.h>
 #include <uk/swrand.h>
 #include "frontend.h"
 
-/* About 1.4 MiB of table: a raw guest still boots in a few MiB */
+/* About 1.4 MiB of table, fewer items in a guest short of memory */
 #define DEFAULT_CAPACITY	1024
 
-static const struct kvopt_frontend frontend = {
+/* .capacity is set at start-up: see default_capacity() */
+static struct kvopt_frontend frontend = {
 	.prog = "kvstore",
 	.takes = KVOPT_BATCH,
-	.capacity = DEFAULT_CAPACITY,
 	.synopsis = "[kernel parameters] -- ",
 	.batch_unit = "wake-up or rx burst",
 	.notes = "The address comes from the netdev.ip=ADDR/PREFIX kernel "
@@ -38,6 +40,25 @@ int kvfe_netdev_ipv4(struct uk_netdev *dev, uint32_t *addr)
 	return -EINVAL;
 }
 
+/*
+ * The default table: DEFAULT_CAPACITY items, fewer where memory is
+ * short. The items are one allocation, which a buddy allocator rounds up
+ * to a power of two, made before the packet buffers: they take at most
+ * half of the largest free block (less a page for the allocator's
+ * header), so that the buffers still find room.
+ */
+static uint32_t default_capacity(void)
+{
+	__ssz largest = uk_alloc_maxalloc(uk_alloc_get_default());
+	uint32_t fit = 0;
+
+	if (largest <= 0)	/* the allocator cannot say */
+		return DEFAULT_CAPACITY;
+	if ((size_t)largest / 2 > __PAGE_SIZE)
+		fit = kv_capacity_for((size_t)largest / 2 - __PAGE_SIZE, 0);
+	return MAX(1, MIN(DEFAULT_CAPACITY, fit));
+}
+
 int main(int argc, char *argv[])
 {
 	struct kvopt opts;
@@ -52,6 +73,7 @@ int main(int argc, char *argv[])
 		argc--;
 		argv++;
 	}
+	frontend.capacity = default_capacity();
 	switch (kvopt_parse(&frontend, argc, argv, &opts, stderr)) {
 	case KVOPT_SERVE:
 		break;
