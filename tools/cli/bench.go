@@ -50,8 +50,8 @@ breaks a bound, then --sweep-refine steps split the gap around the knee;
 then a closed loop does the same with its window, from --window (the
 single-point mode's, 16) or from 1 when the client could not send the open
 loop's rate (--sweep-closed sweeps only windows, from 1). A step beyond
-bounds is measured again (--sweep-retries) and the last is judged: this
-machine's scheduler stalls any process for milliseconds at any load. A
+bounds is measured again (--sweep-retries) and the last is judged: a busy
+2-core machine's scheduler stalls any process for milliseconds at any load. A
 sustainable step loses or answers wrong at most --loss-bound percent of its
 requests, answers at least --keep-up percent of an open loop's rate, keeps
 its p50 within --p50-bound times the row's light-load p50 (a growing queue
