@@ -97,6 +97,13 @@ func classOf(s *elf.Section) Class {
 	return ROData
 }
 
+// loaded says whether a section takes room in the loaded image. A
+// thread-local .tbss does not: it is the zeroed tail of the TLS block
+// each thread gets, and its addresses overlap the sections after it.
+func loaded(s *elf.Section) bool {
+	return s.Flags&elf.SHF_ALLOC != 0 && (s.Flags&elf.SHF_TLS == 0 || s.Type != elf.SHT_NOBITS)
+}
+
 // loadedSize is the sum of the memory sizes of the file's PT_LOAD
 // segments: the bytes the image occupies once loaded.
 func loadedSize(f *elf.File) int64 {
@@ -124,7 +131,7 @@ func segmentPadding(f *elf.File) []padding {
 		}
 		var inside uint64
 		for _, s := range f.Sections {
-			if s.Flags&elf.SHF_ALLOC != 0 && s.Flags&elf.SHF_TLS == 0 && s.Addr >= p.Vaddr && s.Addr+s.Size <= p.Vaddr+p.Memsz {
+			if loaded(s) && s.Addr >= p.Vaddr && s.Addr+s.Size <= p.Vaddr+p.Memsz {
 				inside += s.Size
 			}
 		}
@@ -206,7 +213,7 @@ func ofELF(path string, owner ownerFunc) (*Breakdown, error) {
 		p.Bytes[c] += n
 	}
 	for i, s := range f.Sections {
-		if s.Flags&elf.SHF_ALLOC == 0 || s.Size == 0 {
+		if !loaded(s) || s.Size == 0 {
 			continue
 		}
 		c := classOf(s)

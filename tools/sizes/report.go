@@ -24,7 +24,7 @@ var Notes = []string{
 	"elfloader rows: their kernel is app-elfloader's image, broken down as above (it links no appkvstore); the server is the static PIE the loader reads from the initrd at boot, " +
 		"counted as the one part \"program: NAME\" by its ELF's loaded sections (text, rodata, data, bss; cpio framing left out), its PT_LOAD sizes added to the kernel's in measured",
 	"Linux guests: the kernel file as booted (compressed), and the gzipped initramfs shared out among modules, server and the rest in proportion to their bytes inside it",
-	"sum: the parts added up; measured: the PT_LOAD segments' memory sizes (Unikraft, elfloader program), or the kernel and initramfs files' bytes (Linux)",
+	"sum: the parts added up; measured: the PT_LOAD segments' memory sizes (Unikraft, elfloader program), or the kernel and initramfs files' bytes (Linux); a thread-local .tbss counts in neither, as it takes no room in the image (each thread's TLS block is made at run time)",
 }
 
 // Table lists each variant's parts, largest first, and its totals.

@@ -143,6 +143,10 @@ func TestBuiltImagesAddUp(t *testing.T) {
 		if err := b.Check(0.01); err != nil {
 			t.Error(err)
 		}
+		// every loaded byte is counted once, thread-local ones included
+		if b.Sum() != b.Size {
+			t.Errorf("%s: parts add up to %d bytes, the loaded image is %d", v.Name, b.Sum(), b.Size)
+		}
 		checked++
 	}
 	if checked == 0 {
