@@ -1,155 +1,107 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * raw-uknetdev: the KV server with no network stack at all. It drives
- * the first uknetdev itself: the receive queue is polled (its interrupt
- * stays off), a burst is a run of uk_netdev_rx_one() while the driver
- * says more wait, bounded by --batch (batch.h); ARP requests for our
- * address and UDP requests to our port are answered, everything else is
- * dropped; the replies of a burst go out together as soon as nothing
- * more waits. Packet buffers come from one pool allocated at start-up,
- * so nothing is allocated per packet, and the receive ring is refilled
- * in batches rather than one buffer per packet. Ethernet/ARP/IPv4/UDP parsing and checksums are the core's
- * pkt.h, shared with every other front end that needs them.
+ * raw-uknetdev: the KV server with no network stack at all. uknetdev and
+ * its virtio-net driver find the device, negotiate its features and lay
+ * out its two virtqueues; then this front end drives the rings itself,
+ * as the virtio specification describes them, and the driver is called
+ * no more. The 0.16 driver works one packet at a time, through function
+ * pointers, scatter lists and netbuf callbacks, and frees, refills and
+ * tells the device per packet; here each packet slot owns its buffer and
+ * its two descriptors (header, frame) from the start, so a request costs
+ * a few stores in the rings, and the device learns of a whole burst at
+ * once.
+ *
+ * The receive ring is polled (its interrupts stay suppressed); a burst is
+ * what the used ring holds, bounded by --batch (batch.h); ARP requests
+ * for our address and UDP requests to our port are answered straight
+ * into a transmit slot's buffer, everything else is dropped; the replies
+ * of a burst go out together as soon as nothing more waits.
+ * Ethernet/ARP/IPv4/UDP parsing and checksums are the core's pkt.h,
+ * shared with every other front end that needs them.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <uk/alloc.h>
-#include <uk/netbuf.h>
 #include <uk/netdev.h>
+#include <uk/plat/io.h>
 #include <uk/print.h>
+#include <virtio/virtio_bus.h>
+#include <virtio/virtio_net.h>
+#include <virtio/virtio_ring.h>
+#include <virtio/virtqueue.h>
 #include "../common/batch.h"
 #include "frontend.h"
 #include "pkt.h"
 
-/* Each packet buffer: the data room and, at its end, the netbuf itself */
-#define BUF_SIZE	2048
-/* The largest frame virtio-net sends: Ethernet header and 1500 bytes */
-#define FRAME_MAX	UK_ETH_FRAME_UNTAGGED_MAXLEN
-/* A reply behind its request starts on a cache line of its own */
-#define REPLY_ALIGN	64
-/* Receive buffers handed to the driver at once, at most */
-#define REFILL_BATCH	32
+#ifdef CONFIG_PAGING
+/* The rings are reached at the physical address the ring library gives */
+#error "raw-uknetdev needs guest memory mapped one to one (no PAGING)"
+#endif
 
-struct pool {
-	struct uk_netbuf **free;	/* stack of idle netbufs */
-	uint32_t nfree;
-	uint16_t headroom;		/* driver's encapsulation headroom */
-	uint16_t refill_min;		/* see alloc_rxpkts() */
+/* Each packet slot's buffer: the virtio-net header, then the frame */
+#define BUF_SIZE	2048
+#define FRAME_OFF	64
+#define FRAME_ROOM	(BUF_SIZE - FRAME_OFF)
+/* Transmit ring full: times its used ring is looked at before a drop */
+#define TX_TRIES	100000
+/* virtio-net's queues: receive is 0, transmit 1 (one queue pair) */
+#define VQ_RX		0
+#define VQ_TX		1
+
+/*
+ * One virtqueue as the device sees it, and our shadow of it. Slot s
+ * owns descriptors 2s (header) and 2s + 1 (frame), chained once for
+ * good, so a chain is named by its head 2s in the avail and used rings.
+ */
+struct ring {
+	struct vring vr;
+	struct virtqueue *vq;		/* for notifying the device */
+	uint8_t *bufs;			/* slot s at bufs + s * BUF_SIZE */
+	uint16_t mask;			/* ring entries - 1 */
+	uint16_t avail;			/* next avail entry we fill */
+	uint16_t published;		/* avail index the device was given */
+	uint16_t used;			/* next used entry we consume */
+	uint16_t seen;			/* used index last read */
+	uint8_t event_idx;		/* VIRTIO_F_EVENT_IDX negotiated */
 };
 
-static struct pool pool;
+struct rawnet {
+	struct ring rx, tx;
+	uint16_t *txfree;		/* heads of idle transmit slots */
+	uint16_t ntxfree;
+	uint16_t hdr_len;		/* virtio-net header */
+};
 
-/* Destructor: the driver or we released the netbuf, it is idle again */
-static void pool_put(struct uk_netbuf *nb)
+static inline uint8_t *slot_buf(const struct ring *r, uint32_t head)
 {
-	pool.free[pool.nfree++] = nb;
+	return r->bufs + (size_t)(head / 2) * BUF_SIZE;
 }
 
 /*
- * An empty netbuf with room for a whole frame after the headroom. A
- * buffer comes back whole (its free left it unchained, with no
- * allocator to free to), so only what a use changes is reset rather
- * than the whole netbuf: this runs for every request.
+ * The driver's refill callback: the rings are ours, so the driver gets
+ * no buffer and leaves the receive ring untouched at start.
  */
-static struct uk_netbuf *pool_get(void)
+static uint16_t no_rxpkts(void *argp __unused, struct uk_netbuf *nb[] __unused,
+			  uint16_t count __unused)
 {
-	struct uk_netbuf *nb;
-
-	if (unlikely(!pool.nfree))
-		return NULL;
-	nb = pool.free[--pool.nfree];
-	nb->data = (uint8_t *)nb->buf + pool.headroom;
-	nb->len = 0;
-	nb->flags = 0;
-	uk_refcount_init(&nb->refcount, 1);
-	return nb;
-}
-
-static int pool_init(struct uk_alloc *a, uint32_t size, uint16_t headroom,
-		     uint16_t align)
-{
-	struct uk_netbuf *nb;
-	uint8_t *mem;
-	uint32_t i;
-
-	mem = uk_memalign(a, align > BUF_SIZE ? align : BUF_SIZE,
-			  (size_t)size * BUF_SIZE);
-	pool.free = uk_malloc(a, size * sizeof(*pool.free));
-	if (!mem || !pool.free)
-		return -ENOMEM;
-	pool.headroom = headroom;
-	for (i = 0; i < size; i++) {
-		nb = uk_netbuf_prepare_buf(mem + (size_t)i * BUF_SIZE,
-					   BUF_SIZE, headroom, 0, pool_put);
-		if (!nb)
-			return -ENOMEM;
-		pool.free[pool.nfree++] = nb;
-	}
 	return 0;
 }
 
-/*
- * The driver's refill callback: receive buffers span the whole room.
- * The 0.16 virtio-net driver calls it after every received packet for
- * the one slot that packet freed, and then enqueues and notifies the
- * host for that one buffer. Refusing requests below refill_min (the
- * driver retries on the next packet, with every slot freed since) makes
- * that one enqueue run and one notification per refill_min packets,
- * while the ring keeps all but refill_min of its buffers.
- */
-static uint16_t alloc_rxpkts(void *argp __unused, struct uk_netbuf *nb[],
-			     uint16_t count)
-{
-	uint16_t i;
-
-	if (count < pool.refill_min)
-		return 0;
-	for (i = 0; i < count; i++) {
-		nb[i] = pool_get();
-		if (!nb[i])
-			break;
-		nb[i]->len = nb[i]->buflen - pool.headroom;
-	}
-	return i;
-}
-
-static int netdev_setup(struct uk_netdev *dev, uint32_t batch)
+static int netdev_setup(struct uk_netdev *dev)
 {
 	struct uk_netdev_conf conf = { .nb_rx_queues = 1, .nb_tx_queues = 1 };
 	struct uk_netdev_rxqueue_conf rxq = { 0 };
 	struct uk_netdev_txqueue_conf txq = { 0 };
-	struct uk_netdev_queue_info rxi, txi;
-	struct uk_netdev_info info;
 	struct uk_alloc *a;
 	int rc;
 
 	a = uk_alloc_get_default();
-	uk_netdev_info_get(dev, &info);
 	rc = uk_netdev_configure(dev, &conf);
 	if (rc < 0)
 		return rc;
-	rc = uk_netdev_rxq_info_get(dev, 0, &rxi);
-	if (rc < 0)
-		return rc;
-	rc = uk_netdev_txq_info_get(dev, 0, &txi);
-	if (rc < 0)
-		return rc;
-	/*
-	 * Enough buffers for a full receive ring, a full transmit ring and
-	 * the burst in our hands, so the driver never finds the pool dry.
-	 * A virtio-net packet takes two descriptors (header, frame).
-	 */
-	rc = pool_init(a, (uint32_t)rxi.nb_max / 2 + txi.nb_max / 2
-		       + 2 * batch,
-		       MAX(info.nb_encap_rx, info.nb_encap_tx), info.ioalign);
-	if (rc < 0)
-		return rc;
-
-	/* a quarter of the ring's packets, so it never runs dry */
-	pool.refill_min = (uint16_t)MIN(REFILL_BATCH, rxi.nb_max / 2 / 4);
 	rxq.a = a;
-	rxq.alloc_rxpkts = alloc_rxpkts;
+	rxq.alloc_rxpkts = no_rxpkts;
 	rxq.callback = NULL;	/* polled: no receive event handler */
 	rc = uk_netdev_rxq_configure(dev, 0, 0, &rxq);
 	if (rc < 0)
@@ -166,97 +118,249 @@ static int netdev_setup(struct uk_netdev *dev, uint32_t batch)
 }
 
 /*
- * Sends a burst; a full ring is retried a bounded number of times
- * because the driver reclaims finished descriptors on every call.
+ * The two virtqueues behind the started device. The virtio-net driver's
+ * receive queue starts with its virtqueue, which points back at it; the
+ * transmit virtqueue is its sibling on the virtio device.
  */
-static void tx_burst(struct uk_netdev *dev, struct uk_netbuf **pkts,
-		     uint32_t n)
+static int find_vqs(struct uk_netdev *dev, struct virtqueue **rx,
+		    struct virtqueue **tx)
 {
-	uint32_t i, tries;
-	int st;
+	struct virtqueue *vq;
 
-	for (i = 0; i < n; i++) {
-		tries = 0;
-		do {
-			st = uk_netdev_tx_one(dev, 0, pkts[i]);
-		} while (uk_netdev_status_notready(st) && ++tries < 100000);
-		if (unlikely(!uk_netdev_status_successful(st))) {
-			uk_pr_warn("tx: reply dropped: %d\n", st);
-			uk_netbuf_free_single(pkts[i]);
-		}
+	*rx = *(struct virtqueue **)dev->_rx_queue[0];
+	if (!*rx || (*rx)->priv != dev->_rx_queue[0]
+	    || (*rx)->queue_id != VQ_RX)
+		return -ENODEV;
+	*tx = NULL;
+	UK_TAILQ_FOREACH(vq, &(*rx)->vdev->vqs, next)
+		if (vq->queue_id == VQ_TX)
+			*tx = vq;
+	return *tx ? 0 : -ENODEV;
+}
+
+/*
+ * Takes a virtqueue the device has seen nothing on yet and chains each
+ * slot's header and frame descriptors (device-writable for receive).
+ */
+static int ring_init(struct ring *r, struct virtqueue *vq, struct uk_alloc *a,
+		     uint16_t hdr_len, uint16_t write)
+{
+	unsigned int num = virtqueue_vring_get_num(vq);
+	struct vring_desc *d;
+	uint8_t *buf;
+	unsigned int s;
+
+	r->vq = vq;
+	r->vr.num = num;
+	r->vr.desc = (struct vring_desc *)virtqueue_physaddr(vq);
+	r->vr.avail = (struct vring_avail *)virtqueue_get_avail_addr(vq);
+	r->vr.used = (struct vring_used *)virtqueue_get_used_addr(vq);
+	if (num < 2 || (num & (num - 1)) || r->vr.avail->idx
+	    || r->vr.used->idx)
+		return -EBUSY;
+	r->mask = (uint16_t)(num - 1);
+	r->avail = r->published = r->used = r->seen = 0;
+	r->event_idx = vq->uses_event_idx;
+	r->bufs = uk_memalign(a, BUF_SIZE, (size_t)num / 2 * BUF_SIZE);
+	if (!r->bufs)
+		return -ENOMEM;
+	/* zero headers: no checksum offload, no segmentation on transmit */
+	memset(r->bufs, 0, (size_t)num / 2 * BUF_SIZE);
+	for (s = 0; s < num / 2; s++) {
+		buf = r->bufs + (size_t)s * BUF_SIZE;
+		d = &r->vr.desc[2 * s];
+		d[0].addr = ukplat_virt_to_phys(buf);
+		d[0].len = hdr_len;
+		d[0].flags = VRING_DESC_F_NEXT | write;
+		d[0].next = (uint16_t)(2 * s + 1);
+		d[1].addr = ukplat_virt_to_phys(buf + FRAME_OFF);
+		d[1].len = FRAME_ROOM;
+		d[1].flags = write;
+		d[1].next = 0;
 	}
+	return 0;
+}
+
+/* A used entry waits to be consumed. */
+static inline int ring_pending(struct ring *r)
+{
+	if (r->used != r->seen)
+		return 1;
+	r->seen = *(volatile uint16_t *)&r->vr.used->idx;
+	rmb();	/* the entries are read after the index */
+	return r->used != r->seen;
 }
 
 /*
- * The buffer a UDP reply is written to: behind the request in its own
- * buffer when a whole frame fits there, which saves a netbuf and keeps
- * fewer buffers in use, else a fresh one. kv_handle() must not write
- * over the request it reads, so the reply never starts inside it.
+ * Interrupts stay off: with event indexes the device interrupts when
+ * its used index passes used_event, which one behind what we consumed
+ * it never does; without, the avail flag says so once for good.
  */
-static struct uk_netbuf *reply_buf(struct uk_netbuf *in)
+static inline void ring_quiet(struct ring *r)
 {
-	size_t off = ALIGN_UP((size_t)in->len, REPLY_ALIGN);
+	if (r->event_idx)
+		vring_used_event(&r->vr) = (uint16_t)(r->used - 1);
+}
 
-	if (uk_netbuf_tailroom(in) + in->len < off + FRAME_MAX)
-		return pool_get();
-	in->data = (uint8_t *)in->data + off;
-	in->len = 0;
-	return in;
+/* Hands the device what was put in the avail ring since last time. */
+static void ring_publish(struct ring *r)
+{
+	uint16_t old = r->published;
+	int kick;
+
+	if (r->avail == old)
+		return;
+	wmb();	/* the entries before the index */
+	r->vr.avail->idx = r->avail;
+	r->published = r->avail;
+	mb();	/* the index before the device's wish to be told */
+	if (r->event_idx)
+		kick = vring_need_event(vring_avail_event(&r->vr), r->avail,
+					old);
+	else
+		kick = !(r->vr.used->flags & VRING_USED_F_NO_NOTIFY);
+	if (kick)
+		r->vq->vq_notify_host(r->vq->vdev, r->vq->queue_id);
+}
+
+static inline void ring_post(struct ring *r, uint16_t head)
+{
+	r->vr.avail->ring[r->avail++ & r->mask] = head;
+}
+
+/* Transmit slots the device has sent go back to the idle stack. */
+static void tx_reclaim(struct rawnet *n)
+{
+	struct ring *r = &n->tx;
+
+	while (ring_pending(r))
+		n->txfree[n->ntxfree++] =
+			(uint16_t)r->vr.used->ring[r->used++ & r->mask].id;
+	ring_quiet(r);
 }
 
 /*
- * Answers one received frame. Returns the reply netbuf, or NULL when
- * there is none; the received netbuf is consumed either way.
+ * The head of an idle transmit slot, or -1. Sent slots are reclaimed
+ * only when none is idle, in one sweep; a full ring first sends what
+ * waits, then gives the device a bounded time to drain.
  */
-static struct uk_netbuf *answer(const struct pkt_iface *me,
-				struct kv_store *store, struct uk_netbuf *in)
+static int tx_slot(struct rawnet *n)
 {
-	struct uk_netbuf *out;
+	uint32_t tries = 0;
+
+	if (likely(n->ntxfree))
+		return n->txfree[n->ntxfree - 1];
+	tx_reclaim(n);
+	if (!n->ntxfree)
+		ring_publish(&n->tx);
+	while (!n->ntxfree && ++tries < TX_TRIES)
+		tx_reclaim(n);
+	return n->ntxfree ? n->txfree[n->ntxfree - 1] : -1;
+}
+
+static int rawnet_init(struct rawnet *n, struct uk_netdev *dev)
+{
+	struct virtqueue *rx, *tx;
+	struct uk_alloc *a = uk_alloc_get_default();
+	uint64_t features;
+	uint16_t s;
+	int rc;
+
+	rc = find_vqs(dev, &rx, &tx);
+	if (rc < 0)
+		return rc;
+	features = rx->vdev->features;
+	/* one buffer per frame: mergeable receive buffers are not taken */
+	if (VIRTIO_FEATURE_HAS(features, VIRTIO_NET_F_MRG_RXBUF))
+		return -ENOTSUP;
+	/* the header lacks num_buffers before virtio 1.0 (spec 5.1.6.1) */
+	n->hdr_len = VIRTIO_FEATURE_HAS(features, VIRTIO_F_VERSION_1)
+		     ? 12 : 10;
+	rc = ring_init(&n->rx, rx, a, n->hdr_len, VRING_DESC_F_WRITE);
+	if (rc < 0)
+		return rc;
+	rc = ring_init(&n->tx, tx, a, n->hdr_len, 0);
+	if (rc < 0)
+		return rc;
+	n->txfree = uk_malloc(a, (n->tx.mask + 1) / 2 * sizeof(*n->txfree));
+	if (!n->txfree)
+		return -ENOMEM;
+	n->ntxfree = 0;
+	for (s = 0; s <= n->tx.mask / 2; s++)
+		n->txfree[n->ntxfree++] = (uint16_t)(2 * s);
+	for (s = 0; s <= n->rx.mask / 2; s++)
+		ring_post(&n->rx, (uint16_t)(2 * s));
+	ring_quiet(&n->rx);
+	ring_quiet(&n->tx);
+	ring_publish(&n->rx);
+	return 0;
+}
+
+/*
+ * Answers one received frame into out (cap bytes). Returns the reply's
+ * length, or 0 when there is none.
+ */
+static size_t answer(const struct pkt_iface *me, struct kv_store *store,
+		     const uint8_t *frame, size_t len, uint8_t *out,
+		     size_t cap)
+{
 	struct pkt_rx rx;
-	size_t cap, m;
+	size_t m;
 
-	switch (pkt_parse(me, in->data, in->len, &rx)) {
+	switch (pkt_parse(me, frame, len, &rx)) {
 	case PKT_ARP:
-		/* The request is no longer needed: reply in its buffer */
-		in->len = (uint16_t)pkt_arp_reply(me, &rx.peer, in->data,
-						  uk_netbuf_tailroom(in)
-						  + in->len);
-		if (in->len)
-			return in;
-		break;
+		return pkt_arp_reply(me, &rx.peer, out, cap);
 	case PKT_UDP:
-		out = reply_buf(in);
-		if (!out)
-			break;
-		cap = uk_netbuf_tailroom(out);
-		m = kv_handle(store, rx.payload, rx.len,
-			      (uint8_t *)out->data + PKT_UDP_HLEN,
+		m = kv_handle(store, rx.payload, rx.len, out + PKT_UDP_HLEN,
 			      cap - PKT_UDP_HLEN);
-		out->len = m ? (uint16_t)pkt_udp_reply(me, &rx.peer,
-						       out->data, cap, m) : 0;
-		if (out->len) {
-			if (out != in)
-				uk_netbuf_free_single(in);
-			return out;
-		}
-		if (out != in)
-			uk_netbuf_free_single(out);
-		break;
+		return m ? pkt_udp_reply(me, &rx.peer, out, cap, m) : 0;
 	default:
 		/* Malformed or not for us: the core's stats do not see it */
-		break;
+		return 0;
 	}
-	uk_netbuf_free_single(in);
-	return NULL;
+}
+
+/*
+ * Serves the next received frame: its reply, if any, is queued in a
+ * transmit slot (sent with the burst), its buffer goes back to the
+ * receive ring (handed over with the burst).
+ */
+static void serve_one(struct rawnet *n, const struct pkt_iface *me,
+		      struct kv_store *store, struct kvbatch *b)
+{
+	struct vring_used_elem *e;
+	uint32_t head, len;
+	size_t m;
+	int tx;
+
+	e = &n->rx.vr.used->ring[n->rx.used++ & n->rx.mask];
+	head = e->id;
+	len = e->len;
+	b->taken++;
+	tx = tx_slot(n);
+	if (unlikely(tx < 0)) {
+		uk_pr_warn("tx: ring full, reply dropped\n");
+	} else if (likely(len > n->hdr_len)) {
+		m = answer(me, store, slot_buf(&n->rx, head) + FRAME_OFF,
+			   len - n->hdr_len, slot_buf(&n->tx, tx) + FRAME_OFF,
+			   FRAME_ROOM);
+		if (m) {
+			n->tx.vr.desc[tx + 1].len = (uint32_t)m;
+			ring_post(&n->tx, (uint16_t)tx);
+			n->ntxfree--;
+			b->held++;
+		}
+	}
+	ring_post(&n->rx, (uint16_t)head);
 }
 
 int kvfe_serve(const struct kvopt *opts, struct kv_store *store)
 {
-	struct uk_netbuf *in, *tx[KVOPT_BATCH_MAX];
 	struct pkt_iface me = { .port = (uint16_t)opts->port };
 	struct uk_netdev *dev;
+	struct rawnet net;
 	struct kvbatch b;
-	int rc, st, waiting;
+	int rc, waiting;
 
 	dev = uk_netdev_get(0);
 	if (!dev) {
@@ -271,7 +375,9 @@ int kvfe_serve(const struct kvopt *opts, struct kv_store *store)
 			"netdev.ip=ADDR/PREFIX\n");
 		return -EADDRNOTAVAIL;
 	}
-	rc = netdev_setup(dev, opts->batch);
+	rc = netdev_setup(dev);
+	if (rc >= 0)
+		rc = rawnet_init(&net, dev);
 	if (rc < 0) {
 		fprintf(stderr, "kvstore: netdev setup: %d\n", rc);
 		return rc;
@@ -281,24 +387,16 @@ int kvfe_serve(const struct kvopt *opts, struct kv_store *store)
 
 	for (;;) {
 		kvbatch_start(&b, opts->batch);
-		waiting = 1;
+		waiting = ring_pending(&net.rx);
 		while (kvbatch_take(&b, waiting)) {
-			st = uk_netdev_rx_one(dev, 0, &in);
-			if (unlikely(st < 0))
-				/* The frame is lost, the queue keeps working */
-				uk_pr_warn("rx: %d\n", st);
-			if (st < 0 || !uk_netdev_status_successful(st)) {
-				waiting = 0;
-				break;
-			}
-			/* polled, the driver says more until it finds none */
-			waiting = uk_netdev_status_more(st);
-			b.taken++;
-			tx[b.held] = answer(&me, store, in);
-			if (tx[b.held])
-				b.held++;
+			serve_one(&net, &me, store, &b);
+			waiting = ring_pending(&net.rx);
 		}
+		if (!b.taken)
+			continue;
+		ring_quiet(&net.rx);
+		ring_publish(&net.rx);
 		if (kvbatch_flush(&b, waiting))
-			tx_burst(dev, tx, b.held);
+			ring_publish(&net.tx);
 	}
 }
