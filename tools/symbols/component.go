@@ -45,8 +45,9 @@ var libraryComponents = map[string]Component{
 // appObjects are the app's objects that are components of their own;
 // the app's other objects are its front end.
 var appObjects = map[string]Component{
-	"kv.o":  KVCore,
-	"pkt.o": Packet,
+	"kv.o":   KVCore,
+	"pkt.o":  Packet,
+	"vnet.o": Driver, // raw-uknetdev's own virtio-net data path
 }
 
 // ComponentOf is the component a function belongs to. A function of no
