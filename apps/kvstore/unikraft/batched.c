@@ -1,19 +1,22 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * batched: the KV server over lwIP, up to --batch datagrams per wake-up.
- * Unikraft 0.16 with lib-lwip 0.16.2 has no recvmmsg/sendmmsg (nolibc
- * declares them, nothing implements them), so the front end batches
- * over lwIP's netconn API itself: one blocking receive, then
- * non-blocking ones until lwIP's receive mailbox is empty or the batch
- * full, each answered at once, then all the sends (batch.h).
+ * batched: the KV server inside lwIP's own thread, its replies held and
+ * sent together once the backlog that came with them is handled.
  *
- * A netconn rather than a socket: each datagram then skips the posix
- * socket and file layers (fd lookup, poll, the socket's event callback)
- * and the copy into a receive buffer, as the request is handled where
- * the driver put it. Each slot's reply is written into a buffer of
- * lwIP's own, made once with room for the headers before it, so that a
- * send allocates nothing in lwIP (lwIP's heap takes pages from the
- * page allocator); the driver copies it out as it does a socket's.
+ * Unikraft 0.16 has no recvmmsg/sendmmsg, and any API that hands
+ * datagrams to an application thread (sockets, netconns) costs a
+ * mailbox message, a netbuf and a switch of threads per datagram. So the
+ * front end uses lwIP's raw UDP API: its receive callback runs in the
+ * tcpip thread, as the stack demultiplexes each datagram, and answers
+ * the request where the driver put it. Replies are held (batch.h); the
+ * first one held posts a flush message to the tcpip thread's mailbox,
+ * behind every datagram the driver had already queued, so the replies
+ * leave as soon as that backlog is handled, or at once when the batch
+ * is full. The application thread only sets this up and waits.
+ *
+ * Each slot's reply is written into a buffer of lwIP's own, made once
+ * with room for the headers before it, so that a send allocates nothing
+ * in lwIP; the driver copies it out as it does a socket's.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,9 +24,10 @@
 #include <string.h>
 #include <uk/netdev.h>
 #include <uk/print.h>
-#include <lwip/api.h>
-#include <lwip/netbuf.h>
+#include <uk/semaphore.h>
 #include <lwip/pbuf.h>
+#include <lwip/tcpip.h>
+#include <lwip/udp.h>
 #include "../common/batch.h"
 #include "frontend.h"
 
@@ -35,6 +39,19 @@ struct slot {
 	uint8_t *out;		/* where the reply starts in it */
 };
 
+/* Everything the tcpip thread's callbacks share; only they touch it */
+struct server {
+	struct kv_store *store;
+	struct udp_pcb *pcb;
+	struct slot *slots;
+	uint32_t nslots;
+	struct kvbatch b;
+	struct tcpip_callback_msg *flush_msg;
+	int flush_posted;	/* flush_msg is in the tcpip mailbox */
+	int rc;			/* the fatal error that stopped serving */
+	struct uk_semaphore stopped;
+};
+
 static int slot_prepare(struct slot *s)
 {
 	s->p = pbuf_alloc(PBUF_TRANSPORT, KV_DATAGRAM_MAX, PBUF_RAM);
@@ -44,14 +61,114 @@ static int slot_prepare(struct slot *s)
 	return 0;
 }
 
+/* Returns 0, or -ENOMEM when the slot's buffer could not be replaced. */
+static int reply(struct udp_pcb *pcb, struct slot *s)
+{
+	err_t err;
+
+	/* the stack prepended its headers to the last reply: start afresh */
+	s->p->payload = s->out;
+	s->p->len = s->outlen;
+	s->p->tot_len = s->outlen;
+	err = udp_sendto(pcb, s->p, &s->peer, s->port);
+	if (err != ERR_OK)
+		uk_pr_warn("udp_sendto: %d\n", err);
+	/* a reply waiting for ARP keeps the buffer: leave it, take another */
+	if (s->p->ref == 1)
+		return 0;
+	pbuf_free(s->p);
+	return slot_prepare(s);
+}
+
+/* Stops serving: later datagrams are dropped, the main thread wakes. */
+static void stop(struct server *srv, int rc)
+{
+	if (srv->rc)
+		return;
+	srv->rc = rc;
+	uk_semaphore_up(&srv->stopped);
+}
+
+/* Sends the held replies and starts the next batch. */
+static void flush(struct server *srv)
+{
+	uint32_t i;
+	int rc = 0;
+
+	for (i = 0; i < srv->b.taken && !rc; i++) {
+		if (srv->slots[i].outlen)
+			rc = reply(srv->pcb, &srv->slots[i]);
+	}
+	if (rc < 0)
+		stop(srv, rc);
+	kvbatch_start(&srv->b, srv->nslots);
+}
+
+/* The flush message reached the tcpip thread: the backlog is handled. */
+static void on_flush(void *arg)
+{
+	struct server *srv = arg;
+
+	srv->flush_posted = 0;
+	if (!srv->rc && kvbatch_flush(&srv->b, 0))
+		flush(srv);
+}
+
 /*
- * A UDP netconn bound to the port on every address, then the ready
- * line, as kvfe_udp_bind() does for the socket front end.
+ * Answers the request where the driver put it. Like a socket's receive
+ * into KVFE_RX_BUF, the request is cut at that size; only a chained
+ * buffer (a reassembled datagram) is copied to be contiguous.
  */
-static int bind_udp(uint16_t port, struct netconn **connp)
+static void handle(struct kv_store *store, struct pbuf *p, struct slot *s)
+{
+	static uint8_t in[KVFE_RX_BUF];
+	size_t len = p->tot_len < sizeof(in) ? p->tot_len : sizeof(in);
+	const uint8_t *req = p->payload;
+
+	if (p->len < len) {
+		pbuf_copy_partial(p, in, (u16_t)len, 0);
+		req = in;
+	}
+	s->outlen = (u16_t)kv_handle(store, req, len, s->out,
+				     KV_DATAGRAM_MAX);
+}
+
+static void on_datagram(void *arg, struct udp_pcb *pcb __unused,
+			struct pbuf *p, const ip_addr_t *addr, u16_t port)
+{
+	struct server *srv = arg;
+	struct slot *s;
+
+	if (srv->rc) {
+		pbuf_free(p);
+		return;
+	}
+	s = &srv->slots[srv->b.taken];
+	handle(srv->store, p, s);
+	pbuf_free(p);
+	ip_addr_copy(s->peer, *addr);
+	s->port = port;
+	srv->b.held += s->outlen != 0;
+	srv->b.taken++;
+	/* a full batch leaves now; else once what is queued is handled */
+	if (!kvbatch_take(&srv->b, 1)) {
+		flush(srv);
+	} else if (srv->b.held && !srv->flush_posted) {
+		if (tcpip_callbackmsg_trycallback(srv->flush_msg) == ERR_OK)
+			srv->flush_posted = 1;
+		else	/* the mailbox is full: do not wait behind it */
+			flush(srv);
+	}
+}
+
+/*
+ * A UDP pcb bound to the port on every address, receiving into the
+ * server, then the ready line, as kvfe_udp_bind() does for the socket
+ * front end. Called with the tcpip core locked.
+ */
+static int bind_udp(struct server *srv, uint16_t port)
 {
 	struct uk_netdev *dev;
-	struct netconn *conn;
 	uint32_t addr;
 	err_t err;
 
@@ -61,121 +178,77 @@ static int bind_udp(uint16_t port, struct netconn **connp)
 			"netdev.ip=ADDR/PREFIX\n");
 		return -EADDRNOTAVAIL;
 	}
-	conn = netconn_new(NETCONN_UDP);
-	if (!conn)
+	srv->pcb = udp_new();
+	if (!srv->pcb)
 		return -ENOMEM;
-	err = netconn_bind(conn, IP_ADDR_ANY, port);
+	err = udp_bind(srv->pcb, IP_ADDR_ANY, port);
 	if (err != ERR_OK) {
 		fprintf(stderr, "kvstore: bind udp port %u: %s\n", port,
 			strerror(err_to_errno(err)));
-		netconn_delete(conn);
+		udp_remove(srv->pcb);
+		srv->pcb = NULL;
 		return -err_to_errno(err);
 	}
+	udp_recv(srv->pcb, on_datagram, srv);
 	kvopt_print_ready(stdout, addr, port);
-	*connp = conn;
 	return 0;
 }
 
-/*
- * Handles the request in its receive buffer. Like a socket's receive
- * into KVFE_RX_BUF, the request is cut at that size; only a chained
- * buffer (a reassembled datagram) is copied to be contiguous.
- */
-static void handle(struct kv_store *store, struct netbuf *buf,
-		   struct slot *s)
+/* All buffers up front: nothing is allocated per request */
+static int server_init(struct server *srv, const struct kvopt *opts,
+		       struct kv_store *store)
 {
-	static uint8_t in[KVFE_RX_BUF];
-	struct pbuf *p = buf->p;
-	size_t len = p->tot_len < sizeof(in) ? p->tot_len : sizeof(in);
-	const uint8_t *req = p->payload;
+	uint32_t i;
+	int rc = 0;
 
-	if (p->len < len) {
-		pbuf_copy_partial(p, in, (u16_t)len, 0);
-		req = in;
-	}
-	ip_addr_copy(s->peer, *netbuf_fromaddr(buf));
-	s->port = netbuf_fromport(buf);
-	s->outlen = (u16_t)kv_handle(store, req, len, s->out,
-				     KV_DATAGRAM_MAX);
+	srv->store = store;
+	srv->nslots = opts->batch ? opts->batch : 1;
+	kvbatch_start(&srv->b, srv->nslots);
+	uk_semaphore_init(&srv->stopped, 0);
+	srv->slots = calloc(srv->nslots, sizeof(*srv->slots));
+	if (!srv->slots)
+		return -ENOMEM;
+	for (i = 0; i < srv->nslots && !rc; i++)
+		rc = slot_prepare(&srv->slots[i]);
+	if (rc)
+		return rc;
+	srv->flush_msg = tcpip_callbackmsg_new(on_flush, srv);
+	return srv->flush_msg ? 0 : -ENOMEM;
 }
 
-/* Returns 0, or -ENOMEM when the slot's buffer could not be replaced. */
-static int reply(struct netconn *conn, struct slot *s)
+/* Called with the tcpip core locked: no callback runs meanwhile. */
+static void server_fini(struct server *srv)
 {
-	struct netbuf nb = { .p = s->p, .ptr = s->p };
-	err_t err;
+	uint32_t i;
 
-	/* the stack prepended its headers to the last reply: start afresh */
-	s->p->payload = s->out;
-	s->p->len = s->outlen;
-	s->p->tot_len = s->outlen;
-	err = netconn_sendto(conn, &nb, &s->peer, s->port);
-	if (err != ERR_OK)
-		uk_pr_warn("netconn_sendto: %d\n", err);
-	/* a reply waiting for ARP keeps the buffer: leave it, take another */
-	if (s->p->ref == 1)
-		return 0;
-	pbuf_free(s->p);
-	return slot_prepare(s);
+	if (srv->pcb)
+		udp_remove(srv->pcb);
+	/* a posted flush message still runs: it must find nothing to do */
+	if (srv->flush_msg && !srv->flush_posted)
+		tcpip_callbackmsg_delete(srv->flush_msg);
+	for (i = 0; srv->slots && i < srv->nslots; i++) {
+		if (srv->slots[i].p)
+			pbuf_free(srv->slots[i].p);
+	}
+	free(srv->slots);
 }
 
 int kvfe_serve(const struct kvopt *opts, struct kv_store *store)
 {
-	struct netbuf *buf;
-	struct netconn *conn;
-	struct kvbatch b;
-	struct slot *slots;
-	uint32_t i, nslots = opts->batch ? opts->batch : 1;
-	int waiting, rc;
-	err_t err;
+	static struct server srv;
+	int rc;
 
-	/* All buffers up front: nothing is allocated per request */
-	slots = calloc(nslots, sizeof(*slots));
-	if (!slots)
-		return -ENOMEM;
-	for (i = 0, rc = 0; i < nslots && !rc; i++)
-		rc = slot_prepare(&slots[i]);
+	LOCK_TCPIP_CORE();
+	rc = server_init(&srv, opts, store);
 	if (!rc)
-		rc = bind_udp((uint16_t)opts->port, &conn);
-	if (rc < 0)
-		goto out_slots;
-
-	for (;;) {
-		kvbatch_start(&b, opts->batch);
-		waiting = 1;
-		while (kvbatch_take(&b, waiting)) {
-			/* block for the first only: the rest is the backlog */
-			err = netconn_recv_udp_raw_netbuf_flags(conn, &buf,
-					b.taken ? NETCONN_DONTBLOCK : 0);
-			if (err == ERR_WOULDBLOCK) {
-				waiting = 0;
-				break;
-			}
-			if (err != ERR_OK) {
-				rc = -err_to_errno(err);
-				goto out;
-			}
-			handle(store, buf, &slots[b.taken]);
-			netbuf_delete(buf);
-			b.held += slots[b.taken].outlen != 0;
-			b.taken++;
-		}
-		if (!kvbatch_flush(&b, waiting))
-			continue;
-		for (i = 0; i < b.taken && !rc; i++) {
-			if (slots[i].outlen)
-				rc = reply(conn, &slots[i]);
-		}
-		if (rc < 0)
-			goto out;
+		rc = bind_udp(&srv, (uint16_t)opts->port);
+	UNLOCK_TCPIP_CORE();
+	if (!rc) {
+		uk_semaphore_down(&srv.stopped);
+		rc = srv.rc;
 	}
-out:
-	netconn_delete(conn);
-out_slots:
-	for (i = 0; i < nslots; i++) {
-		if (slots[i].p)
-			pbuf_free(slots[i].p);
-	}
-	free(slots);
+	LOCK_TCPIP_CORE();
+	server_fini(&srv);
+	UNLOCK_TCPIP_CORE();
 	return rc;
 }
