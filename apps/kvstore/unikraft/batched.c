@@ -25,9 +25,11 @@
 #include <uk/netdev.h>
 #include <uk/print.h>
 #include <uk/semaphore.h>
+#include <lwip/netif.h>
 #include <lwip/pbuf.h>
 #include <lwip/tcpip.h>
 #include <lwip/udp.h>
+#include <netif/ethernet.h>
 #include "../common/batch.h"
 #include "frontend.h"
 
@@ -162,6 +164,35 @@ static void on_datagram(void *arg, struct udp_pcb *pcb __unused,
 }
 
 /*
+ * A netif's input in the driver's receive thread, the stack locked, as
+ * lwIP does when built with LWIP_TCPIP_CORE_LOCKING_INPUT: a datagram
+ * then needs no message to the tcpip thread, nor a switch to it.
+ */
+static err_t input_locked(struct pbuf *p, struct netif *inp)
+{
+	err_t err;
+
+	LOCK_TCPIP_CORE();
+	if (inp->flags & (NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET))
+		err = ethernet_input(p, inp);
+	else
+		err = ip_input(p, inp);
+	UNLOCK_TCPIP_CORE();
+	return err;
+}
+
+/* Called with the tcpip core locked. */
+static void input_in_driver_thread(void)
+{
+	struct netif *nf;
+
+	NETIF_FOREACH(nf) {
+		if (nf->input == tcpip_input)
+			nf->input = input_locked;
+	}
+}
+
+/*
  * A UDP pcb bound to the port on every address, receiving into the
  * server, then the ready line, as kvfe_udp_bind() does for the socket
  * front end. Called with the tcpip core locked.
@@ -190,6 +221,7 @@ static int bind_udp(struct server *srv, uint16_t port)
 		return -err_to_errno(err);
 	}
 	udp_recv(srv->pcb, on_datagram, srv);
+	input_in_driver_thread();
 	kvopt_print_ready(stdout, addr, port);
 	return 0;
 }
