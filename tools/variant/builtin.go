@@ -93,7 +93,7 @@ func init() {
 	register(&Variant{
 		Name:        "batched",
 		Kind:        Unikraft,
-		Description: "lwIP's netconn API, up to --batch (default 32) datagrams per wake-up: Unikraft 0.16 has no recvmmsg/sendmmsg, so a blocking receive, non-blocking ones until the mailbox is empty or the batch full, then the sends; no socket or file layer per datagram",
+		Description: "lwIP's raw UDP API, each request answered in the receive callback, in the driver's receive thread with the stack locked: no thread switch, mailbox or socket layer per datagram; up to --batch (default 32) replies held until the datagrams already queued are handled",
 		AppFolder:   kvstoreApp,
 		AppInputs:   kvstoreInputs,
 		KConfig:     withKConfig(unikraftKConfig, map[string]string{"CONFIG_APPKVSTORE_BATCHED": "y"}),

@@ -21,7 +21,7 @@ static struct kvopt_frontend frontend = {
 	.prog = "kvstore",
 	.takes = KVOPT_BATCH,
 	.synopsis = "[kernel parameters] -- ",
-	.batch_unit = "wake-up or rx burst",
+	.batch_unit = "batch of replies or rx burst",
 	.notes = "The address comes from the netdev.ip=ADDR/PREFIX kernel "
 		 "parameter.\n",
 };
