@@ -1,18 +1,19 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * batched: the KV server inside lwIP's own thread, its replies held and
- * sent together once the backlog that came with them is handled.
+ * batched: the KV server inside lwIP's receive path, its replies held
+ * and sent together once the burst that came with them is handled.
  *
  * Unikraft 0.16 has no recvmmsg/sendmmsg, and any API that hands
  * datagrams to an application thread (sockets, netconns) costs a
  * mailbox message, a netbuf and a switch of threads per datagram. So the
- * front end uses lwIP's raw UDP API: its receive callback runs in the
- * tcpip thread, as the stack demultiplexes each datagram, and answers
- * the request where the driver put it. Replies are held (batch.h); the
- * first one held posts a flush message to the tcpip thread's mailbox,
- * behind every datagram the driver had already queued, so the replies
- * leave as soon as that backlog is handled, or at once when the batch
- * is full. The application thread only sets this up and waits.
+ * front end uses lwIP's raw UDP API, and the driver's receive thread
+ * runs the stack itself under the core lock (input_locked()): the
+ * receive callback answers each request where the driver put it. Replies
+ * are held (batch.h); the first one held posts a flush message to the
+ * tcpip thread, which the cooperative scheduler runs only once the
+ * receive thread has handled all the driver had, so the replies leave
+ * as soon as nothing more waits, or at once when the batch is full. The
+ * application thread only sets this up and waits.
  *
  * Each slot's reply is written into a buffer of lwIP's own, made once
  * with room for the headers before it, so that a send allocates nothing
