@@ -217,13 +217,20 @@ func loadsWithoutLoss(t *testing.T, g *Guest, concurrency int) {
 
 // The front ends that hold replies (batched) or serve from the stack's
 // own threads answer every request of many clients at once: a held
-// reply that never left would show as a timeout.
+// reply that never left would show as a timeout. The table holds every
+// key the clients set (16 clients of 1024 keys each).
 func TestLwIPFrontEndsAnswerEveryRequestUnderLoad(t *testing.T) {
 	needHost(t)
 	testenv.NeedCommands(t, map[string]string{"memcaslap": "libmemcached-tools"})
 	for _, name := range []string{"lwip-socket", "batched"} {
 		t.Run(name, func(t *testing.T) {
-			loadsWithoutLoss(t, bootImage(t, context.Background(), imageOf(t, name)), 16)
+			g, err := Start(context.Background(), Options{Image: imageOf(t, name), Accel: testenv.Accel(t),
+				Server: []string{"--port", "11211", "--capacity", "32768"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = g.Stop() })
+			loadsWithoutLoss(t, g, 16)
 		})
 	}
 }
