@@ -49,13 +49,13 @@ func (f *fakeServer) measure(ctx context.Context, s kvload.Step) (Measurement, e
 // knee is the most replies a second the server gives within b, at
 // rates from light or at windows from window (whole ones): the open
 // loop's p50 stays within P50Factor times its light-load p50 up to a
-// utilisation of 1-(1-u0)/P50Factor; a closed one's up to a window of
-// P50Factor*light*capacity.
+// utilisation of 1-(1-u0)/P50Factor (its p99 within the floor); a closed
+// one's p99, twice its p50 of window/capacity once saturated, stays
+// within the floor up to a window of floor/2*capacity.
 func (f *fakeServer) knee(b Bounds, light float64, window int) float64 {
 	u0 := light / f.capacity
-	lightP50 := f.latency / (1 - u0)
 	open := f.capacity * (1 - (1-u0)/b.P50Factor)
-	wmax := math.Floor(b.P50Factor * lightP50 / 1e6 * f.capacity)
+	wmax := math.Floor(b.P99Floor / 2 / 1e6 * f.capacity)
 	if wmax < float64(window) {
 		return open
 	}
@@ -303,6 +303,7 @@ func TestBoundsJudgeTheQueueNotTheStall(t *testing.T) {
 	}{
 		{"a stall", func(*SweepStep) {}, false, ""},
 		{"a queue", func(st *SweepStep) { st.P50 = 201 }, false, "p50 201 µs above 200 µs"},
+		{"a closed loop's median", func(st *SweepStep) { st.Window, st.P50 = 16, 201 }, false, ""},
 		{"a long stall", func(st *SweepStep) { st.P99 = 10_001 }, false, "p99 10,001 µs above 10,000 µs"},
 		{"behind the rate", func(st *SweepStep) { st.RepliesPerS = 989 }, false, "989 right replies/s of 1,000 offered"},
 		{"a short client", func(st *SweepStep) { st.RepliesPerS = 800 }, true, ""},

@@ -53,10 +53,11 @@ loop's rate (--sweep-closed sweeps only windows, from 1). A step beyond
 bounds is measured again (--sweep-retries) and the last is judged: a busy
 2-core machine's scheduler stalls any process for milliseconds at any load. A
 sustainable step loses or answers wrong at most --loss-bound percent of its
-requests, answers at least --keep-up percent of an open loop's rate, keeps
-its p50 within --p50-bound times the row's light-load p50 (a growing queue
-lifts the median, a stall does not) and its p99 within --p99-bound times
-that p50, twice the light-load p99 or --p99-floor, whichever is highest.
+requests, in an open loop answers at least --keep-up percent of the rate and
+keeps its p50 within --p50-bound times the row's light-load p50 (a growing
+queue lifts the median, a stall does not; a closed loop's window caps its
+queue), and keeps its p99 within --p99-bound times that p50, twice the
+light-load p99 or --p99-floor, whichever is highest.
 The peak is the step within bounds with the most right replies; each run at
 its load is a fresh session. Table 4 sets each peak beside the throughput of
 the --window step of the same session and flags a row whose peak is below.
@@ -136,7 +137,7 @@ Needs root.`,
 	f.IntVar(&sw.Retries, "sweep-retries", sw.Retries, "measurements again of a sweep step beyond bounds, the last judged")
 	f.Float64Var(&lossPercent, "loss-bound", 100*sw.Loss, "percent of requests a sustainable step may lose or get wrong")
 	f.Float64Var(&keepPercent, "keep-up", 100*sw.KeepUp, "percent of an open loop's rate a sustainable step answers right")
-	f.Float64Var(&sw.P50Factor, "p50-bound", sw.P50Factor, "p50 bound of a sustainable step, times the row's light-load p50")
+	f.Float64Var(&sw.P50Factor, "p50-bound", sw.P50Factor, "p50 bound of a sustainable open-loop step, times the row's light-load p50")
 	f.Float64Var(&sw.P99Factor, "p99-bound", sw.P99Factor, "p99 bound of a sustainable step, times the row's light-load p50 (or twice its light-load p99, or --p99-floor, if higher)")
 	durationFlag(f, &p99Floor, "p99-floor", time.Duration(sw.P99Floor)*time.Microsecond, "least p99 bound of a sustainable step, above the machine's scheduling stalls")
 	f.StringVar(&client.Topology, "topology", bench.Direct, "guest rows: "+bench.Direct+" (kvload is the guest's vhost-user backend), "+bench.Switch+" (testpmd forwards between the guest and kvload, as in the paper) or "+bench.Both+" (each guest row one way, then the other, and Table 4 gives the switch's cost)")
