@@ -272,7 +272,7 @@ func (s Sweep) measureStep(ctx context.Context, measure Measurer, res *SweepResu
 		l := s.limits(m)
 		res.LightP50, res.P50Bound, res.P99Bound = m.P50, l.p50, l.p99
 	}
-	st.Broke = s.broken(st, limits{res.P50Bound, res.P99Bound}, s.clientShort(st))
+	st.Broke = s.broken(st, limits{res.P50Bound, res.P99Bound})
 	st.Within = st.Broke == ""
 	res.Steps = append(res.Steps, st)
 	if st.Window == s.Window {

@@ -18,7 +18,10 @@ import (
 type Bounds struct {
 	// Loss is the largest share of requests lost (or answered wrong).
 	Loss float64
-	// KeepUp is the least share of an open loop's rate answered right.
+	// KeepUp is the least share of an open loop's rate answered right;
+	// of the requests its client sent, when it sent fewer: a client that
+	// misses sends after a stall of its own is not the server's knee (a
+	// full queue that refuses them lifts the median too).
 	KeepUp float64
 	// P50Factor times the light-load p50 bounds an open loop's p50.
 	P50Factor float64
@@ -45,7 +48,7 @@ func (b Bounds) validate() error {
 
 // String states the bounds for the report.
 func (b Bounds) String() string {
-	return fmt.Sprintf("lost or wrong at most %g%% of requests; an open loop's right replies at least %g%% of its rate and its p50 at most %gx the row's light-load p50 (its first step; a closed loop's window caps its queue); p99 at most %gx that p50, or twice the light-load p99, or %s µs, whichever is highest",
+	return fmt.Sprintf("lost or wrong at most %g%% of requests; an open loop's right replies at least %g%% of its rate (of the requests sent, if fewer) and its p50 at most %gx the row's light-load p50 (its first step; a closed loop's window caps its queue); p99 at most %gx that p50, or twice the light-load p99, or %s µs, whichever is highest",
 		100*b.Loss, 100*b.KeepUp, b.P50Factor, b.P99Factor, formatRate(b.P99Floor))
 }
 
@@ -60,10 +63,8 @@ func (b Bounds) limits(light Measurement) limits {
 // jitterHeadroom times the light-load p99 is the least p99 bound.
 const jitterHeadroom = 2
 
-// broken names the bounds a step breaks, "" when it keeps them all. An
-// open loop's client that fell short of its rate (short) is not held
-// to the rate: the sweep then goes on as a closed loop.
-func (b Bounds) broken(st SweepStep, l limits, short bool) string {
+// broken names the bounds a step breaks, "" when it keeps them all.
+func (b Bounds) broken(st SweepStep, l limits) string {
 	m := st.Measurement
 	var why []string
 	if m.Replies == 0 {
@@ -72,8 +73,8 @@ func (b Bounds) broken(st SweepStep, l limits, short bool) string {
 	if m.Requests > 0 && float64(m.Lost+m.Wrong) > b.Loss*float64(m.Requests) {
 		why = append(why, fmt.Sprintf("lost or wrong %d of %d requests (bound %g%%)", m.Lost+m.Wrong, m.Requests, 100*b.Loss))
 	}
-	if st.Window == 0 && !short && m.RepliesPerS < b.KeepUp*st.Load {
-		why = append(why, fmt.Sprintf("%s right replies/s of %s offered", formatRate(m.RepliesPerS), formatRate(st.Load)))
+	if sent := math.Min(st.Load, m.RequestsPerS); st.Window == 0 && m.RepliesPerS < b.KeepUp*sent {
+		why = append(why, fmt.Sprintf("%s right replies/s of %s sent", formatRate(m.RepliesPerS), formatRate(sent)))
 	}
 	if st.Window == 0 && m.P50 > l.p50 {
 		why = append(why, fmt.Sprintf("p50 %s µs above %s µs", formatRate(m.P50), formatRate(l.p50)))

@@ -53,7 +53,8 @@ loop's rate (--sweep-closed sweeps only windows, from 1). A step beyond
 bounds is measured again (--sweep-retries) and the last is judged: a busy
 2-core machine's scheduler stalls any process for milliseconds at any load. A
 sustainable step loses or answers wrong at most --loss-bound percent of its
-requests, in an open loop answers at least --keep-up percent of the rate and
+requests, in an open loop answers at least --keep-up percent of the rate (of
+the requests sent, if fewer) and
 keeps its p50 within --p50-bound times the row's light-load p50 (a growing
 queue lifts the median, a stall does not; a closed loop's window caps its
 queue), and keeps its p99 within --p99-bound times that p50, twice the
@@ -136,7 +137,7 @@ Needs root.`,
 	durationFlag(f, &sw.Warmup, "step-warmup", sw.Warmup, "unmeasured load before each sweep step")
 	f.IntVar(&sw.Retries, "sweep-retries", sw.Retries, "measurements again of a sweep step beyond bounds, the last judged")
 	f.Float64Var(&lossPercent, "loss-bound", 100*sw.Loss, "percent of requests a sustainable step may lose or get wrong")
-	f.Float64Var(&keepPercent, "keep-up", 100*sw.KeepUp, "percent of an open loop's rate a sustainable step answers right")
+	f.Float64Var(&keepPercent, "keep-up", 100*sw.KeepUp, "percent of an open loop's rate (of the requests sent, if fewer) a sustainable step answers right")
 	f.Float64Var(&sw.P50Factor, "p50-bound", sw.P50Factor, "p50 bound of a sustainable open-loop step, times the row's light-load p50")
 	f.Float64Var(&sw.P99Factor, "p99-bound", sw.P99Factor, "p99 bound of a sustainable step, times the row's light-load p50 (or twice its light-load p99, or --p99-floor, if higher)")
 	durationFlag(f, &p99Floor, "p99-floor", time.Duration(sw.P99Floor)*time.Microsecond, "least p99 bound of a sustainable step, above the machine's scheduling stalls")
