@@ -226,12 +226,14 @@ func (s Sweep) rise(ctx context.Context, measure Measurer, res *SweepResult) (wh
 
 // saturated says why a step within bounds ends the rise, "" if it does
 // not: the client could not send the rate (client), or the last
-// flatSteps wider windows brought no more replies (flat of them did not).
+// flatSteps wider windows brought no more replies (flat of them did
+// not), once the window reached the single-point one: below it, where
+// a busy machine's dips weigh most, the rise goes on.
 func (s Sweep) saturated(st SweepStep, flat int) (why string, client bool) {
 	if s.clientShort(st) {
 		return fmt.Sprintf("the client sent %.0f of %.0f req/s: it, not the server, is the limit", st.RequestsPerS, st.Load), true
 	}
-	if s.Closed && flat >= flatSteps {
+	if s.Closed && flat >= flatSteps && st.Window >= s.Window {
 		return "replies no longer rise with the window", false
 	}
 	return "", false

@@ -366,3 +366,23 @@ func TestStarvedLightLoadIsNoted(t *testing.T) {
 		t.Errorf("a light-load step that sent its rate is noted: %q", got)
 	}
 }
+
+// TestClosedSweepRisesToTheSinglePointWindow: windows from 1 that dip
+// twice below 16 do not end the rise before the single-point window.
+func TestClosedSweepRisesToTheSinglePointWindow(t *testing.T) {
+	replies := map[int]float64{1: 5000, 2: 4000, 4: 3000, 8: 6000, 16: 9000, 32: 9100, 64: 9000}
+	dips := func(ctx context.Context, s kvload.Step) (Measurement, error) {
+		r := replies[s.Window]
+		return Measurement{RequestsPerS: r, RepliesPerS: r, P50: 10, P99: 20, Requests: 100, Replies: 100}, nil
+	}
+	s := DefaultSweep()
+	s.Closed, s.Start = true, 1
+	res, err := s.Run(context.Background(), dips)
+	if err != nil {
+		t.Fatal(err)
+	}
+	peak, _ := res.PeakStep()
+	if len(res.Steps) != 7 || peak.Window != 32 || res.Reference != 4 {
+		t.Errorf("%d steps, peak %s, single-point step %d", len(res.Steps), peak.LoadName(), res.Reference+1)
+	}
+}
