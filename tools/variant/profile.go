@@ -22,7 +22,7 @@ const profileSep = "@"
 
 var profiles = []Profile{
 	{Name: DefaultProfile, Description: "optimised for speed (-O2), every library linked whole"},
-	{Name: "size", Description: "optimised for size (-Os), unused sections dropped by the linker (dead-code elimination), link-time optimisation",
+	{Name: "size", Description: "optimised for size (-Os; the app's own request path -O2), unused sections dropped by the linker (dead-code elimination), link-time optimisation",
 		KConfig: map[string]string{
 			"CONFIG_OPTIMIZE_SIZE":     "y",
 			"CONFIG_OPTIMIZE_DEADELIM": "y",
