@@ -128,6 +128,10 @@ func buildIfStale(ctx context.Context, opts Options, v *variant.Variant) (m *Man
 		return nil, false, false, err
 	}
 	dir := Dir(opts.RepoRoot, v.Name)
+	glue, err := glueDigest(opts.RepoRoot, v)
+	if err != nil {
+		return nil, false, false, fmt.Errorf("variant %s: %w", v.Name, err)
+	}
 	if m, err := ReadManifest(opts.RepoRoot, v.Name); err == nil {
 		inputs, err := inputsDigest(opts, v, defconfig, m.Inputs)
 		if err != nil {
@@ -136,6 +140,9 @@ func buildIfStale(ctx context.Context, opts Options, v *variant.Variant) (m *Man
 		if m.InputsDigest == inputs && m.check(filepath.Join(opts.RepoRoot, m.Image)) == nil {
 			fmt.Fprintf(opts.Progress, "build %s: up to date\n", v.Name)
 			return m, false, false, nil
+		}
+		if err := dropIfGlueChanged(opts, v.Name, m, glue); err != nil {
+			return nil, false, false, err
 		}
 	}
 	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
@@ -149,6 +156,7 @@ func buildIfStale(ctx context.Context, opts Options, v *variant.Variant) (m *Man
 		return nil, false, cold, err
 	}
 	m.Profile = v.ProfileName()
+	m.GlueDigest = glue
 	m.KConfigDigest = digestString(defconfig)
 	if m.Inputs, err = compiledInputs(opts.RepoRoot, objectsDir(dir, m.Backend)); err != nil {
 		return nil, false, cold, fmt.Errorf("variant %s: reading what it compiled: %w", v.Name, err)
@@ -292,6 +300,32 @@ func inputsDigest(opts Options, v *variant.Variant, defconfig string, compiled [
 		}
 	}
 	return d.sum(), nil
+}
+
+// glueDigest covers the app's Config.uk and Makefile.uk files, in its
+// rendered folder and its source folders.
+func glueDigest(repoRoot string, v *variant.Variant) (string, error) {
+	d := newHash()
+	for _, dir := range append([]string{filepath.Join(render.Root, v.Name)}, v.AppInputs...) {
+		if err := d.tree(repoRoot, dir, isBuildGlue); err != nil {
+			return "", err
+		}
+	}
+	return d.sum(), nil
+}
+
+// dropIfGlueChanged removes the build folder of the image m describes when
+// the app's Config.uk or Makefile.uk files changed since: its objects were
+// compiled with flags those files no longer give.
+func dropIfGlueChanged(opts Options, name string, m *Manifest, glue string) error {
+	if m.GlueDigest == glue {
+		return nil
+	}
+	fmt.Fprintf(opts.Progress, "build %s: its Config.uk or Makefile.uk changed; building in a fresh folder, since make does not recompile for changed flags\n", name)
+	if err := os.RemoveAll(Dir(opts.RepoRoot, name)); err != nil {
+		return fmt.Errorf("variant %s: removing its stale build folder: %w", name, err)
+	}
+	return nil
 }
 
 func digestString(s string) string {

@@ -190,3 +190,45 @@ func TestRepoRootFindsTheModule(t *testing.T) {
 		t.Error("found a ukkv repository in an empty folder")
 	}
 }
+
+// A changed Makefile.uk rebuilds in a fresh folder, since make would keep
+// objects compiled with the old flags; a changed C file keeps the folder.
+func TestChangedBuildGlueBuildsInAFreshFolder(t *testing.T) {
+	root := newRoot(t)
+	var progress bytes.Buffer
+	opts := Options{RepoRoot: root, Cache: emptyCache(t), Backend: imageWriter{}, Progress: &progress}
+	vs := lookup(t, "raw-uknetdev")
+	object := filepath.Join(Dir(root, "raw-uknetdev"), "kv.o")
+	rebuild := func(changed string) Result {
+		t.Helper()
+		path := filepath.Join(root, "apps/kvstore/unikraft", changed)
+		src, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, path, string(src)+"\n")
+		writeFile(t, object, "compiled with the old flags\n")
+		results, err := Run(context.Background(), opts, vs)
+		if err != nil {
+			t.Fatalf("%v\n%s", err, progress.String())
+		}
+		return results[0]
+	}
+	if _, err := Run(context.Background(), opts, vs); err != nil {
+		t.Fatal(err)
+	}
+	if r := rebuild("raw.c"); !r.Built || r.Cold || !fileExists(object) {
+		t.Errorf("after a C change: built %v, cold %v, objects kept %v; want a warm rebuild", r.Built, r.Cold, fileExists(object))
+	}
+	if r := rebuild("Makefile.uk"); !r.Built || !r.Cold || fileExists(object) {
+		t.Errorf("after a Makefile.uk change: built %v, cold %v, objects kept %v; want a fresh folder", r.Built, r.Cold, fileExists(object))
+	}
+	if !strings.Contains(progress.String(), "raw-uknetdev: its Config.uk or Makefile.uk changed") {
+		t.Errorf("progress does not say why the folder was dropped:\n%s", progress.String())
+	}
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}

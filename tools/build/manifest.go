@@ -32,9 +32,13 @@ type Manifest struct {
 	InputsDigest string `json:"inputs_digest"`
 	// Inputs are the repository files the build compiled, from the
 	// compiler's dependency files; the next build's digest covers them.
-	Inputs       []string `json:"inputs,omitempty"`
-	BuildSeconds float64  `json:"build_seconds"`
-	Backend      string   `json:"backend"`
+	Inputs []string `json:"inputs,omitempty"`
+	// GlueDigest covers the Config.uk and Makefile.uk files of the app:
+	// make recompiles an object when its sources change, not when the
+	// flags these files give it do, so a change here needs a fresh folder.
+	GlueDigest   string  `json:"glue_digest,omitempty"`
+	BuildSeconds float64 `json:"build_seconds"`
+	Backend      string  `json:"backend"`
 	// BackendVersion is the kraft version that built it (kraft backend).
 	BackendVersion string `json:"backend_version,omitempty"`
 }
