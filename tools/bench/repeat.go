@@ -23,6 +23,7 @@ const repeatLimit = 0.10
 
 // Previous is an earlier benchmark's Table 4.
 type Previous struct {
+	// Path names the earlier report in the notes.
 	Path  string
 	Table *report.Table
 }

@@ -188,7 +188,12 @@ func runBench(ctx context.Context, rows []*variant.Variant, runs int, w bench.Wo
 // one in against, which must hold one, or else the one in results, if any.
 func previousBench(results, against string) (*bench.Previous, error) {
 	if against == "" {
-		return bench.ReadPrevious(results)
+		prev, err := bench.ReadPrevious(results)
+		if prev != nil {
+			// The report folder's own path would name this machine.
+			prev.Path = "the earlier " + bench.SummaryBase + ".json of this folder"
+		}
+		return prev, err
 	}
 	prev, err := bench.ReadPrevious(against)
 	if err == nil && prev == nil {
