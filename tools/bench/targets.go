@@ -77,7 +77,9 @@ func (o *Outcome) singlePointChecks() []Check {
 		peak, _ := r.Sweep.PeakStep()
 		c.Status, c.Detail = "met", fmt.Sprintf("peak %s req/s at %s, single-point %s req/s: %sx",
 			formatRate(peak.RepliesPerS), peak.LoadName(), formatRate(ref.RepliesPerS), formatRate(r.peakVsSinglePoint()))
-		if peak.RepliesPerS < ref.RepliesPerS {
+		// A row that answers nothing at the single-point window has
+		// stopped serving: its peak cannot stand for it.
+		if peak.RepliesPerS < ref.RepliesPerS || ref.RepliesPerS == 0 {
 			c.Status = "missed"
 		}
 		if !ref.Within {

@@ -76,6 +76,7 @@ func TestSinglePointCheck(t *testing.T) {
 		{Row: row(t, "raw-uknetdev"), Sweep: &SweepResult{Steps: []SweepStep{open, ref}, Peak: 1, Reference: 1}},
 		{Row: row(t, "linux-single"), Sweep: &SweepResult{Steps: []SweepStep{open, ref}, Peak: 0, Reference: 1}},
 		{Row: row(t, "linux-dpdk"), Sweep: &SweepResult{Steps: []SweepStep{open}, Peak: 0, Reference: -1}},
+		{Row: row(t, "lwip-socket"), Sweep: &SweepResult{Steps: []SweepStep{open, {Phase: PhaseReference, Load: 16, Window: 16, Broke: "no right reply"}}, Peak: 0, Reference: 1}},
 	}}
 	o.Rows[1].Sweep.Steps[1].Within, o.Rows[1].Sweep.Steps[1].Broke = false, "p50 900 µs above 800 µs"
 	got := checksByTarget(o)
@@ -83,6 +84,7 @@ func TestSinglePointCheck(t *testing.T) {
 		"raw-uknetdev": "met (peak 8,000 req/s at window 16, single-point 8,000 req/s: 1x)",
 		"linux-single": "missed (peak 5,000 req/s at 5,000 req/s, single-point 8,000 req/s: 0.625x; the single-point step broke its bounds: p50 900 µs above 800 µs)",
 		"linux-dpdk":   "not measured",
+		"lwip-socket":  "missed (peak 5,000 req/s at 5,000 req/s, single-point 0 req/s: x; the single-point step broke its bounds: no right reply)",
 	} {
 		c := got[name+" peak at least its single-point (window 16, same session)"]
 		if s := strings.TrimPrefix(c.String(), "target "+c.Target+": "); s != want {
