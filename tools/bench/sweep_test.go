@@ -338,17 +338,7 @@ func TestSweepMeasuresTheSinglePointWindow(t *testing.T) {
 // TestClosedSweepRidesOutOneDip: one window that brings fewer replies
 // (a busy machine's moment) does not end the rise; two flat ones do.
 func TestClosedSweepRidesOutOneDip(t *testing.T) {
-	replies := map[int]float64{1: 1000, 2: 2000, 4: 1500, 8: 4000, 16: 4000, 32: 4100, 64: 4000}
-	dip := func(ctx context.Context, s kvload.Step) (Measurement, error) {
-		r := replies[s.Window]
-		return Measurement{RequestsPerS: r, RepliesPerS: r, P50: 10, P99: 20, Requests: 100, Replies: 100}, nil
-	}
-	s := DefaultSweep()
-	s.Closed, s.Start = true, 1
-	res, err := s.Run(context.Background(), dip)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := closedSweepFromOne(t, map[int]float64{1: 1000, 2: 2000, 4: 1500, 8: 4000, 16: 4000, 32: 4100, 64: 4000})
 	peak, _ := res.PeakStep()
 	if len(res.Steps) != 6 || peak.Window != 32 || res.Stopped != "closed loop from window 1: replies no longer rise with the window" {
 		t.Errorf("%d steps, peak %s, stopped: %s", len(res.Steps), peak.LoadName(), res.Stopped)
@@ -370,19 +360,26 @@ func TestStarvedLightLoadIsNoted(t *testing.T) {
 // TestClosedSweepRisesToTheSinglePointWindow: windows from 1 that dip
 // twice below 16 do not end the rise before the single-point window.
 func TestClosedSweepRisesToTheSinglePointWindow(t *testing.T) {
-	replies := map[int]float64{1: 5000, 2: 4000, 4: 3000, 8: 6000, 16: 9000, 32: 9100, 64: 9000}
-	dips := func(ctx context.Context, s kvload.Step) (Measurement, error) {
+	res := closedSweepFromOne(t, map[int]float64{1: 5000, 2: 4000, 4: 3000, 8: 6000, 16: 9000, 32: 9100, 64: 9000})
+	peak, _ := res.PeakStep()
+	if len(res.Steps) != 7 || peak.Window != 32 || res.Reference != 4 {
+		t.Errorf("%d steps, peak %s, single-point step %d", len(res.Steps), peak.LoadName(), res.Reference+1)
+	}
+}
+
+// closedSweepFromOne sweeps windows from 1 against a server that answers
+// each window with the replies a second given, within every bound.
+func closedSweepFromOne(t *testing.T, replies map[int]float64) *SweepResult {
+	t.Helper()
+	server := func(ctx context.Context, s kvload.Step) (Measurement, error) {
 		r := replies[s.Window]
 		return Measurement{RequestsPerS: r, RepliesPerS: r, P50: 10, P99: 20, Requests: 100, Replies: 100}, nil
 	}
 	s := DefaultSweep()
 	s.Closed, s.Start = true, 1
-	res, err := s.Run(context.Background(), dips)
+	res, err := s.Run(context.Background(), server)
 	if err != nil {
 		t.Fatal(err)
 	}
-	peak, _ := res.PeakStep()
-	if len(res.Steps) != 7 || peak.Window != 32 || res.Reference != 4 {
-		t.Errorf("%d steps, peak %s, single-point step %d", len(res.Steps), peak.LoadName(), res.Reference+1)
-	}
+	return res
 }
