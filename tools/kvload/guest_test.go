@@ -12,17 +12,20 @@ import (
 	"github.com/ukkv/ukkv/tools/variant"
 )
 
-// linuxGuestImage returns the linux-single guest image, or skips.
-func linuxGuestImage(t *testing.T) *boot.Image {
+// guestImage returns a guest row's image, or skips.
+func guestImage(t *testing.T, name string) *boot.Image {
 	t.Helper()
-	v, err := variant.Lookup("linux-single")
+	v, err := variant.Lookup(name)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if v.Kind == variant.Unikraft {
+		testenv.NeedSources(t, v)
 	}
 	img, err := boot.ImageFor(context.Background(), testenv.Repo(t), testenv.Cache(t), v)
 	if err != nil {
 		if strings.Contains(err.Error(), "run `") {
-			t.Skipf("the Linux guest cannot boot yet: %v", err)
+			t.Skipf("%s cannot boot yet: %v", name, err)
 		}
 		t.Fatal(err)
 	}
@@ -31,7 +34,7 @@ func linuxGuestImage(t *testing.T) *boot.Image {
 
 func TestAgainstLinuxGuestOverVhostUser(t *testing.T) {
 	bin := needDPDK(t)
-	img := linuxGuestImage(t)
+	img := guestImage(t, "linux-single")
 	accel := testenv.Accel(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
@@ -67,4 +70,54 @@ func TestAgainstLinuxGuestOverVhostUser(t *testing.T) {
 	if err := g.Stop(); err != nil {
 		t.Error(err)
 	}
+}
+
+// Each arrival at a rate near an interrupt-driven guest's capacity arms
+// and disarms its receive interrupt; were one lost, the ring would fill
+// and the guest stop receiving for good. Light load after such rates,
+// and after a far higher one, must be answered in full.
+func TestLwIPGuestsAnswerAfterOverload(t *testing.T) {
+	bin := needDPDK(t)
+	for _, name := range []string{"lwip-socket", "batched"} {
+		t.Run(name, func(t *testing.T) {
+			kv := bootWithSteps(t, bin, name)
+			light := Step{Rate: 500, Duration: time.Second, Warmup: 200 * time.Millisecond}
+			steps := []Step{light}
+			for _, rate := range []float64{8000, 16000, 32000, 400000} {
+				steps = append(steps, Step{Rate: rate, Duration: 2 * time.Second, Warmup: time.Second}, light)
+			}
+			for i, s := range steps {
+				r, err := kv.Step(context.Background(), s)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Logf("step %d at %.0f req/s: %d requests, %d right replies, lost %d", i+1, s.Rate, r.Requests, r.Replies, r.Lost)
+				if s == light && (r.Requests == 0 || r.Replies != r.Requests) {
+					t.Fatalf("step %d, light load after %.0f req/s: %d requests, %d right replies, lost %d, wrong %d",
+						i+1, steps[i-1].Rate, r.Requests, r.Replies, r.Lost, r.Wrong)
+				}
+			}
+		})
+	}
+}
+
+// bootWithSteps boots a guest row with kvload as its backend, run in
+// steps; the guest stops with the test.
+func bootWithSteps(t *testing.T, bin, name string) *Vhost {
+	t.Helper()
+	c := Defaults()
+	c.Binary, c.Steps = bin, true
+	c.Keys, c.ValueSize = testKeys, testValueSize
+	c.LinkTimeout = boot.DefaultReadyTimeout
+	kv := &Vhost{Config: c, Progress: func(l string) { t.Log(l) }}
+	g, err := boot.Start(context.Background(), boot.Options{
+		Image: guestImage(t, name), Accel: testenv.Accel(t), Backend: kv,
+		Server: []string{"--port", strconv.Itoa(c.DstPort),
+			"--preload", strconv.Itoa(testKeys), "--value-size", strconv.Itoa(testValueSize)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = g.Stop() })
+	return kv
 }

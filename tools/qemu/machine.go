@@ -41,6 +41,20 @@ type Machine struct {
 	QMPSocket string
 }
 
+// smp is the guest's one vCPU. Under TCG the machine also admits a
+// second, never started: TCG emits the guest's memory barriers only when
+// more than one vCPU may run, and without them the host reorders the
+// guest's "arm the interrupt, check the ring" against the vhost-user
+// backend's "fill the ring, check the arming". Both then miss, the
+// interrupt is lost, and an interrupt-driven guest (lwIP over virtio)
+// stops receiving for good once its ring is full. KVM runs the barriers.
+func (m Machine) smp() string {
+	if m.Accel == TCG {
+		return "1,maxcpus=2"
+	}
+	return "1"
+}
+
 // Binary finds qemu-system-x86_64 or says which package has it.
 func Binary() (string, error) {
 	path, err := exec.LookPath(qemuBinary)
@@ -58,7 +72,7 @@ func (m Machine) Args() []string {
 	args := []string{
 		"-accel", string(m.Accel),
 		"-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
-		"-m", mem + "M", "-smp", "1",
+		"-m", mem + "M", "-smp", m.smp(),
 		"-object", "memory-backend-memfd,id=mem,size=" + mem + "M,share=on",
 		"-numa", "node,memdev=mem",
 		"-chardev", "stdio,id=con,signal=off", "-serial", "chardev:con",

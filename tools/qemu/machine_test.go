@@ -10,7 +10,7 @@ func TestMachineArgs(t *testing.T) {
 		VhostSocket: "/s/v.sock", MAC: "52:54:00:01:02:02", LegacyIRQ: true}
 	got := strings.Join(m.Args(), " ")
 	for _, want := range []string{
-		"-accel tcg", "-m 96M",
+		"-accel tcg", "-m 96M", "-smp 1,maxcpus=2",
 		"-object memory-backend-memfd,id=mem,size=96M,share=on -numa node,memdev=mem",
 		"-kernel K", "-initrd I", "-append a b",
 		"-chardev socket,id=vhost0,path=/s/v.sock",
@@ -29,6 +29,9 @@ func TestMachineArgs(t *testing.T) {
 		if strings.Contains(bare, absent) {
 			t.Errorf("bare machine has %q: %s", absent, bare)
 		}
+	}
+	if !strings.Contains(bare, "-smp 1 ") {
+		t.Errorf("KVM machine not a plain single vCPU: %s", bare)
 	}
 	if !strings.Contains(bare, "-cpu host,+invtsc") {
 		t.Error("KVM without -cpu host,+invtsc (the TSC frequency leaf)")
