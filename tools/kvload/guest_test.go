@@ -72,13 +72,14 @@ func TestAgainstLinuxGuestOverVhostUser(t *testing.T) {
 	}
 }
 
-// Each arrival at a rate near an interrupt-driven guest's capacity arms
+// Each arrival at a rate near an interrupt-driven guest's capacity (the
+// lwIP rows, elfloader's among them) arms
 // and disarms its receive interrupt; were one lost, the ring would fill
 // and the guest stop receiving for good. Light load after such rates,
 // and after a far higher one, must be answered in full.
 func TestLwIPGuestsAnswerAfterOverload(t *testing.T) {
 	bin := needDPDK(t)
-	for _, name := range []string{"lwip-socket", "batched"} {
+	for _, name := range []string{"lwip-socket", "batched", "elfloader-single", "go-elfloader"} {
 		t.Run(name, func(t *testing.T) {
 			kv := bootWithSteps(t, bin, name)
 			light := Step{Rate: 500, Duration: time.Second, Warmup: 200 * time.Millisecond}
