@@ -73,10 +73,10 @@ func TestAgainstLinuxGuestOverVhostUser(t *testing.T) {
 }
 
 // Each arrival at a rate near an interrupt-driven guest's capacity (the
-// lwIP rows, elfloader's among them) arms
-// and disarms its receive interrupt; were one lost, the ring would fill
-// and the guest stop receiving for good. Light load after such rates,
-// and after a far higher one, must be answered in full.
+// lwIP rows, elfloader's among them) arms and disarms its receive
+// interrupt; were one lost, the ring would fill and the guest stop
+// receiving for good. Light load after such rates, and after a far higher
+// one, must be answered in full.
 func TestLwIPGuestsAnswerAfterOverload(t *testing.T) {
 	bin := needDPDK(t)
 	for _, name := range []string{"lwip-socket", "batched", "elfloader-single", "go-elfloader"} {
