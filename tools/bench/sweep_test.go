@@ -153,7 +153,7 @@ func phases(r *SweepResult) []string {
 
 // TestSweepLossBound: a server that drops 1% at any load has no
 // sustainable step, open or closed, and the sweep says why after each
-// loop's first step and its retry.
+// loop's first step and its two retries.
 func TestSweepLossBound(t *testing.T) {
 	lossy := func(ctx context.Context, s kvload.Step) (Measurement, error) {
 		r := s.Rate + 1000*float64(s.Window)
@@ -164,7 +164,7 @@ func TestSweepLossBound(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "a step broke its bounds: lost or wrong 10 of 1000 requests (bound 0.1%)"
-	if _, ok := res.PeakStep(); ok || strings.Join(phases(res), " ") != "rise retry rise retry" || strings.Count(res.Stopped, want) != 2 {
+	if _, ok := res.PeakStep(); ok || strings.Join(phases(res), " ") != "rise retry retry rise retry retry" || strings.Count(res.Stopped, want) != 2 {
 		t.Errorf("peak %d, %d steps, stopped: %s", res.Peak, len(res.Steps), res.Stopped)
 	}
 }
