@@ -2,10 +2,12 @@
 /*
  * Ethernet/ARP/IPv4/UDP parsing and reply building for the raw front
  * ends. Header fields are read and written byte by byte in network
- * order, so frames need no alignment and the code no byte-order macros.
+ * order, so frames need no alignment; checksums are summed and stored
+ * in native order (csum.h).
  */
 #include <string.h>
 
+#include "csum.h"
 #include "mem.h"
 #include "pkt.h"
 
@@ -38,58 +40,14 @@ static void put16(uint8_t *p, uint16_t v)
 }
 
 /*
- * Sums 16-bit big-endian words, an odd last byte padded with zero.
- * The bulk is summed as native 64-bit words with end-around carries
- * (RFC 1071: the one's complement sum is byte-order independent up to a
- * final swap, and folds from any multiple of 16 bits), one addition and
- * one carry per 8 bytes.
+ * The UDP pseudo header's sum: the addresses, 8 bytes as in the IP
+ * header (a reply swaps them, which leaves their sum as it was), the
+ * protocol and the UDP length.
  */
-static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
+static uint64_t csum_pseudo(const uint8_t *ip, uint16_t udp_len)
 {
-	uint64_t acc = 0, w;
-	size_t i = 0;
-
-	for (; i + 8 <= len; i += 8) {
-		w = kv_load64(p + i);
-		acc += w;
-		acc += acc < w;
-	}
-	if (i + 4 <= len) {
-		w = kv_load32(p + i);
-		acc += w;
-		acc += acc < w;
-		i += 4;
-	}
-	acc = (acc & 0xffffffff) + (acc >> 32);
-	acc = (acc & 0xffffffff) + (acc >> 32);
-	acc = (acc & 0xffff) + (acc >> 16);
-	acc = (acc & 0xffff) + (acc >> 16);
-	acc = (acc & 0xffff) + (acc >> 16);
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	acc = (uint16_t)(acc << 8 | acc >> 8);
-#endif
-	sum += (uint32_t)acc;
-	for (; i + 1 < len; i += 2)
-		sum += get16(p + i);
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	/* fold now and then so long buffers cannot overflow 32 bits */
-	return (sum & 0xffff) + (sum >> 16);
-}
-
-static uint16_t csum_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
-/* UDP pseudo header: addresses (as in the IP header), protocol, length */
-static uint32_t csum_pseudo(const uint8_t *src, const uint8_t *dst,
-			    uint16_t udp_len)
-{
-	return (uint32_t)get16(src) + get16(src + 2) + get16(dst) +
-	       get16(dst + 2) + IP_PROTO_UDP + udp_len;
+	return csum_add(kv_load64(ip + 12),
+			csum_net16(IP_PROTO_UDP) + csum_net16(udp_len));
 }
 
 static enum pkt_kind parse_arp(const struct pkt_iface *me,
@@ -120,7 +78,6 @@ static enum pkt_kind parse_udp(const struct pkt_iface *me,
 {
 	const uint8_t *ip = frame + PKT_ETH_HLEN, *udp;
 	size_t avail = len - PKT_ETH_HLEN, ihl, total, udp_len;
-	uint16_t csum;
 
 	if (avail < IP_HLEN || (ip[0] >> 4) != 4)
 		return PKT_BAD;
@@ -128,7 +85,7 @@ static enum pkt_kind parse_udp(const struct pkt_iface *me,
 	total = get16(ip + 2);
 	if (ihl < IP_HLEN || total < ihl || total > avail)
 		return PKT_BAD;
-	if (csum_fold(csum_add(0, ip, ihl)) != 0)
+	if (csum_fold(csum_partial(ip, ihl, 0)) != 0)
 		return PKT_BAD;
 	if (memcmp(ip + 16, &me->ip, 4))
 		return PKT_IGNORE;
@@ -143,13 +100,11 @@ static enum pkt_kind parse_udp(const struct pkt_iface *me,
 		return PKT_BAD;
 	if (get16(udp + 2) != me->port)
 		return PKT_IGNORE;
-	csum = get16(udp + 6);
-	if (csum) {
-		uint32_t sum = csum_pseudo(ip + 12, ip + 16, (uint16_t)udp_len);
-
-		if (csum_fold(csum_add(sum, udp, udp_len)) != 0)
-			return PKT_BAD;
-	}
+	/* a checksum of 0: the sender computed none */
+	if (kv_load16(udp + 6) &&
+	    csum_fold(csum_partial(udp, udp_len,
+				   csum_pseudo(ip, (uint16_t)udp_len))) != 0)
+		return PKT_BAD;
 	memcpy(rx->peer.mac, frame + PKT_ETH_ALEN, PKT_ETH_ALEN);
 	memcpy(&rx->peer.ip, ip + 12, 4);
 	rx->peer.port = get16(udp);
@@ -232,16 +187,15 @@ size_t pkt_udp_reply(const struct pkt_iface *me, const struct pkt_peer *peer,
 	put16(ip + 10, 0);
 	memcpy(ip + 12, &me->ip, 4);
 	memcpy(ip + 16, &peer->ip, 4);
-	put16(ip + 10, csum_fold(csum_add(0, ip, IP_HLEN)));
+	kv_store16(ip + 10, csum_fold(csum_partial(ip, IP_HLEN, 0)));
 
 	put16(udp, me->port);
 	put16(udp + 2, peer->port);
 	put16(udp + 4, udp_len);
 	put16(udp + 6, 0);
-	csum = csum_fold(csum_add(csum_pseudo(ip + 12, ip + 16, udp_len),
-				  udp, udp_len));
+	csum = csum_fold(csum_partial(udp, udp_len, csum_pseudo(ip, udp_len)));
 	/* 0 means "no checksum": a computed 0 is sent as its complement */
-	put16(udp + 6, csum ? csum : 0xffff);
+	kv_store16(udp + 6, csum ? csum : 0xffff);
 
 	if (len < PKT_ETH_MIN) {
 		memset(out + len, 0, PKT_ETH_MIN - len);
