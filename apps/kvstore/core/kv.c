@@ -31,13 +31,26 @@
 #define KV_HASH_MUL2		0xd6e8feb86659fd93ULL
 #define KV_CACHE_LINE		64
 
+/*
+ * An item keeps the text of its get reply, as memcached keeps its
+ * header line's suffix: data holds "VALUE <key> <flags> <bytes>", then
+ * "\r\n<value>\r\n", so that a get copies one run of bytes and formats
+ * no number; gets puts the cas unique before the first "\r\n".
+ */
 struct kv_item {
 	uint64_t cas;
-	uint32_t flags;
 	uint16_t klen;
 	uint16_t vlen;
-	uint8_t data[];		/* key, then value */
+	uint16_t hlen;		/* "VALUE <key> <flags> <bytes>" */
+	uint8_t data[];
 };
+
+#define KV_VALUE_WORD		"VALUE "
+#define KV_KEY_OFF		(sizeof(KV_VALUE_WORD) - 1)
+/* An item's text beside key and value: the two spaces, flags (10
+ * digits), length (4) and the two CRLFs
+ */
+#define KV_ITEM_TEXT		(KV_KEY_OFF + 2 + 10 + 4 + 4)
 
 /* An allocation and the aligned block used inside it. */
 struct kv_region {
@@ -125,7 +138,8 @@ static long kv_find(const struct kv_store *s, const uint8_t *key,
 		}
 		if ((uint32_t)(slot >> 32) == tag) {
 			it = kv_item_at(s, (uint32_t)slot - 1);
-			if (it->klen == klen && kv_equal(it->data, key, klen))
+			if (it->klen == klen &&
+			    kv_equal(it->data + KV_KEY_OFF, key, klen))
 				return i;
 		}
 		i = (i + 1) & s->mask;
@@ -167,16 +181,41 @@ static void kv_unlink(struct kv_store *s, uint32_t i)
 	s->slots[i] = 0;
 }
 
+/* Writes v in decimal at out, at most 20 bytes; returns its length. */
+static size_t fmt_u64(uint8_t *out, uint64_t v)
+{
+	uint8_t tmp[20];
+	size_t n = sizeof(tmp);
+
+	do {
+		tmp[--n] = (uint8_t)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	kv_copy(out, tmp + n, sizeof(tmp) - n);
+	return sizeof(tmp) - n;
+}
+
 static void kv_fill(struct kv_store *s, struct kv_item *it,
 		    const uint8_t *key, size_t klen, const uint8_t *val,
 		    size_t vlen, uint32_t flags)
 {
+	uint8_t *p = it->data;
+
 	it->cas = s->next_cas++;
-	it->flags = flags;
 	it->klen = (uint16_t)klen;
 	it->vlen = (uint16_t)vlen;
-	kv_copy(it->data, key, klen);
-	kv_copy(it->data + klen, val, vlen);
+	kv_copy(p, KV_VALUE_WORD, KV_KEY_OFF);
+	p += KV_KEY_OFF;
+	kv_copy(p, key, klen);
+	p += klen;
+	*p++ = ' ';
+	p += fmt_u64(p, flags);
+	*p++ = ' ';
+	p += fmt_u64(p, vlen);
+	it->hlen = (uint16_t)(p - it->data);
+	kv_copy(p, "\r\n", 2);
+	kv_copy(p + 2, val, vlen);
+	kv_copy(p + 2 + vlen, "\r\n", 2);
 }
 
 enum kv_store_mode { KV_SET, KV_ADD, KV_REPLACE, KV_CAS };
@@ -274,7 +313,8 @@ static void kv_free(struct kv_region *r)
 /* An item starts a cache line: a small one is a single line */
 static size_t item_stride(uint32_t item_max)
 {
-	return (sizeof(struct kv_item) + item_max + KV_CACHE_LINE - 1) &
+	return (sizeof(struct kv_item) + KV_ITEM_TEXT + item_max +
+		KV_CACHE_LINE - 1) &
 	       ~(size_t)(KV_CACHE_LINE - 1);
 }
 
@@ -419,32 +459,25 @@ static void put(struct kv_reply *r, const void *p, size_t len)
 
 static void put_u64(struct kv_reply *r, uint64_t v)
 {
-	char tmp[20];
-	int n = sizeof(tmp);
+	uint8_t tmp[20];
 
-	do {
-		tmp[--n] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	put(r, tmp + n, sizeof(tmp) - n);
+	put(r, tmp, fmt_u64(tmp, v));
 }
 
 static void put_value(struct kv_reply *r, const struct kv_item *it,
 		      int with_cas)
 {
-	PUT_STR(r, "VALUE ");
-	put(r, it->data, it->klen);
-	PUT_STR(r, " ");
-	put_u64(r, it->flags);
-	PUT_STR(r, " ");
-	put_u64(r, it->vlen);
-	if (with_cas) {
-		PUT_STR(r, " ");
-		put_u64(r, it->cas);
+	/* "\r\n<value>\r\n" */
+	size_t tail = 2 + (size_t)it->vlen + 2;
+
+	if (!with_cas) {
+		put(r, it->data, it->hlen + tail);
+		return;
 	}
-	PUT_STR(r, "\r\n");
-	put(r, it->data + it->klen, it->vlen);
-	PUT_STR(r, "\r\n");
+	put(r, it->data, it->hlen);
+	PUT_STR(r, " ");
+	put_u64(r, it->cas);
+	put(r, it->data + it->hlen, tail);
 }
 
 static void put_stat(struct kv_reply *r, const char *name, uint64_t v)
