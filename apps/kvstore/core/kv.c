@@ -523,6 +523,14 @@ static int tok_num(const struct kv_token *t, uint64_t max, int allow_neg,
 	return 0;
 }
 
+/* Where the word starting at p[i] ends: the next space, or len */
+static size_t word_end(const uint8_t *p, size_t i, size_t len)
+{
+	const uint8_t *space = kv_find_byte(p + i, len - i, ' ');
+
+	return space ? (size_t)(space - p) : len;
+}
+
 /* Splits line into at most max tokens; returns their count, or max + 1
  * when there are more.
  */
@@ -540,8 +548,7 @@ static int tokenize(const uint8_t *p, size_t len, struct kv_token *tok,
 		if (n == max)
 			return max + 1;
 		start = i;
-		while (i < len && p[i] != ' ')
-			i++;
+		i = word_end(p, i, len);
 		tok[n].p = p + start;
 		tok[n].len = i - start;
 		n++;
@@ -579,8 +586,7 @@ static enum kv_next cmd_get(struct kv_store *s, struct kv_reply *r,
 		if (i == len)
 			break;
 		start = i;
-		while (i < len && p[i] != ' ')
-			i++;
+		i = word_end(p, i, len);
 		if (i - start > KV_KEY_MAX) {
 			r->len = mark;
 			return reply_error(s, r, err_line);

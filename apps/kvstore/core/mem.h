@@ -103,24 +103,62 @@ static inline int kv_equal(const void *a, const void *b, size_t n)
 }
 
 /*
- * memchr(): whole words are tested for the byte at once (a word XORed
- * with it has a zero byte where it matched), the matching word then
- * byte by byte, so the result does not depend on byte order.
+ * Flags (bit 7 of a byte) the bytes of w equal to c, ones being
+ * 0x01 in each byte of w: a word XORed with c has a zero byte where it
+ * matched. A borrow only flags a byte above a true match, so the
+ * lowest flag is exact.
+ */
+static inline uint64_t kv_byte_hits(uint64_t w, uint8_t c, uint64_t ones)
+{
+	uint64_t v = w ^ (ones * c);
+
+	return (v - ones) & ~v & (ones << 7);
+}
+
+/* The first byte equal to c of the word at p, which hits flagged */
+static inline const uint8_t *kv_first_hit(const uint8_t *p, uint64_t hits,
+					  uint8_t c)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	(void)c;
+	return p + (__builtin_ctzll(hits) >> 3);
+#else
+	(void)hits;
+	while (*p != c)
+		p++;
+	return p;
+#endif
+}
+
+/*
+ * memchr(): a word at a time. As in kv_copy(), the last word overlaps
+ * the one before (whose bytes did not match) and 4 to 7 bytes are two
+ * overlapping halves, so only 1 to 3 bytes take a byte loop.
  */
 static inline const uint8_t *kv_find_byte(const uint8_t *p, size_t n,
 					  uint8_t c)
 {
 	const uint64_t ones = 0x0101010101010101ULL;
-	const uint64_t pattern = ones * c;
-	uint64_t v;
-	size_t i = 0;
+	uint64_t hits;
+	size_t i;
 
-	for (; i + 8 <= n; i += 8) {
-		v = kv_load64(p + i) ^ pattern;
-		if ((v - ones) & ~v & (ones << 7))
-			break;
+	if (n >= 8) {
+		for (i = 0; i + 8 < n; i += 8) {
+			hits = kv_byte_hits(kv_load64(p + i), c, ones);
+			if (hits)
+				return kv_first_hit(p + i, hits, c);
+		}
+		hits = kv_byte_hits(kv_load64(p + n - 8), c, ones);
+		return hits ? kv_first_hit(p + n - 8, hits, c) : NULL;
 	}
-	for (; i < n; i++)
+	if (n >= 4) {
+		hits = kv_byte_hits(kv_load32(p), c, ones >> 32);
+		if (hits)
+			return kv_first_hit(p, hits, c);
+		hits = kv_byte_hits(kv_load32(p + n - 4), c, ones >> 32);
+		return hits ? kv_first_hit(p + n - 4, hits, c) : NULL;
+	}
+	for (i = 0; i < n; i++)
 		if (p[i] == c)
 			return p + i;
 	return NULL;

@@ -80,11 +80,20 @@ static void test_find_byte(void)
 		for (i = 0; i < n; i++)
 			p[i] = background(i);
 		CHECK(kv_find_byte(p, n, '\n') == NULL);
+		/* a word's bytes past a short buffer never match, 0 neither */
+		CHECK(kv_find_byte(p, n, 0) == NULL);
 		for (at = 0; at < n; at++) {
 			p[at] = '\n';
 			CHECK(kv_find_byte(p, n, '\n') == p + at);
 			CHECK(kv_find_byte(p, n, '\n') == memchr(p, '\n', n));
-			/* a later match does not hide the first */
+			/* a later match does not hide the first, nor
+			 * one next to it, whose borrow flags the byte above
+			 */
+			if (at + 1 < n) {
+				p[at + 1] = '\n';
+				CHECK(kv_find_byte(p, n, '\n') == p + at);
+				p[at + 1] = background(at + 1);
+			}
 			if (at + 3 < n) {
 				p[at + 3] = '\n';
 				CHECK(kv_find_byte(p, n, '\n') == p + at);
