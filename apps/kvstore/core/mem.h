@@ -53,8 +53,9 @@ static inline void kv_store16(void *p, uint16_t v)
 }
 
 /*
- * memcpy() for buffers that do not overlap. The tail is one last word
- * that overlaps the one before it rather than a byte loop.
+ * memcpy() for buffers that do not overlap, two words a round. The tail
+ * is one last word that overlaps the one before it rather than a byte
+ * loop.
  */
 static inline void kv_copy(void *dst, const void *src, size_t n)
 {
@@ -65,7 +66,11 @@ static inline void kv_copy(void *dst, const void *src, size_t n)
 
 	if (n >= 8) {
 		tail = kv_load64(s + n - 8);
-		for (i = 0; i + 8 < n; i += 8)
+		for (i = 0; i + 16 < n; i += 16) {
+			kv_store64(d + i, kv_load64(s + i));
+			kv_store64(d + i + 8, kv_load64(s + i + 8));
+		}
+		if (i + 8 < n)
 			kv_store64(d + i, kv_load64(s + i));
 		kv_store64(d + n - 8, tail);
 	} else if (n >= 4) {
