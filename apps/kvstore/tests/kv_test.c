@@ -367,6 +367,36 @@ static void test_item_max(void)
 	kv_store_destroy(s);
 }
 
+/*
+ * An item keeps its reply's text: at every item_max around a few cache
+ * lines, items filled to item_max with the longest flags and length
+ * spill nothing into their neighbour, rewritten after it or not.
+ */
+static void test_item_text_fits(void)
+{
+	struct kv_config cfg = { .capacity = 2, .amp_limit = 1000 };
+	char want[1200];
+	struct kv_store *s;
+	size_t vlen, n;
+
+	for (cfg.item_max = 1000; cfg.item_max <= 1130; cfg.item_max++) {
+		s = kv_store_create(&cfg);
+		CHECK(s);
+		if (!s)
+			break;
+		vlen = cfg.item_max - 1;
+		CHECK(set_sized(s, "a", vlen, "STORED\r\n"));
+		CHECK(set_sized(s, "b", vlen, "STORED\r\n"));
+		CHECK(set_sized(s, "a", vlen, "STORED\r\n"));
+		n = (size_t)snprintf(want, sizeof(want),
+				     "VALUE b 4294967295 %zu 2\r\n", vlen);
+		memset(want + n, 'v', vlen);
+		memcpy(want + n + vlen, "\r\nEND\r\n", 8);
+		CHECK(req(s, "gets b\r\n", want));
+		kv_store_destroy(s);
+	}
+}
+
 static void test_capacity_full(void)
 {
 	struct kv_store *s = store(3, 0);
@@ -606,6 +636,7 @@ int main(void)
 	test_key_length();
 	test_value_limit();
 	test_item_max();
+	test_item_text_fits();
 	test_capacity_full();
 	test_framing();
 	test_small_outcap();
