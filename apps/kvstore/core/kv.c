@@ -92,7 +92,7 @@ struct kv_token {
 
 /* ---- the table ---- */
 
-static uint32_t kv_hash(const struct kv_store *s, const uint8_t *key,
+static inline uint32_t kv_hash(const struct kv_store *s, const uint8_t *key,
 			size_t len)
 {
 	uint64_t h = s->seed ^ (len * KV_HASH_MUL1);
@@ -123,7 +123,7 @@ static struct kv_item *kv_item_at(const struct kv_store *s, uint32_t n)
 /* Returns the slot holding key, or -1 with *free_slot the empty slot
  * where it would go.
  */
-static long kv_find(const struct kv_store *s, const uint8_t *key,
+static inline long kv_find(const struct kv_store *s, const uint8_t *key,
 		    size_t klen, uint32_t tag, uint32_t *free_slot)
 {
 	uint32_t i = tag & s->mask;
