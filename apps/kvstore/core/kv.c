@@ -445,7 +445,7 @@ int kv_preload(struct kv_store *s, uint32_t n, uint32_t value_size)
 
 /* ---- reply building ---- */
 
-static void put(struct kv_reply *r, const void *p, size_t len)
+static inline void put(struct kv_reply *r, const void *p, size_t len)
 {
 	if (len > r->cap - r->len) {
 		r->overflow = 1;
