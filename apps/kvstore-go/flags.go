@@ -20,6 +20,8 @@ type options struct {
 	capacity  uint32
 	preload   uint32
 	valueSize uint32
+	// blocking: the socket is left out of Go's network poller (--io)
+	blocking bool
 }
 
 const usageText = `usage: %[1]s [options]
@@ -29,6 +31,7 @@ Serves memcached's UDP text protocol from a fixed-size table.
   --capacity N      items the table holds, 1-%[2]d (default 65536)
   --preload N       keys key:0..key:N-1 inserted at start-up, N at most --capacity (default 0)
   --value-size B    bytes of each preloaded value, at most %[3]d less the longest key's length (default 32)
+  --io MODE         poller: Go's network poller (default); blocking: one thread blocks in recvfrom
   --help            this text
 Values follow their flag (--port 11211 or --port=11211). Prints "ready udp ADDR:PORT"
 once serving. Exits 0 after a clean stop, 1 when it cannot start or serve, 2 on
@@ -86,7 +89,7 @@ func parseFlags(prog string, args []string, stdout, stderr io.Writer) (options, 
 
 func knownFlag(name string) bool {
 	switch name {
-	case "addr", "port", "capacity", "preload", "value-size":
+	case "addr", "port", "capacity", "preload", "value-size", "io":
 		return true
 	}
 	return false
@@ -94,6 +97,13 @@ func knownFlag(name string) bool {
 
 // set sets flag name to val; it returns what is wrong with val, or "".
 func (o *options) set(name, val string) string {
+	if name == "io" {
+		if val != "poller" && val != "blocking" {
+			return fmt.Sprintf("--io wants poller or blocking, got %q", val)
+		}
+		o.blocking = val == "blocking"
+		return ""
+	}
 	if name == "addr" {
 		a, err := netip.ParseAddr(val)
 		if err != nil || !a.Is4() {

@@ -22,6 +22,19 @@ func TestParseFlags(t *testing.T) {
 	if o, err = parseFlags(prog, []string{"--capacity", "007"}, &out, &errOut); err != nil || o.capacity != 7 {
 		t.Fatalf("--capacity 007: %+v %v", o, err)
 	}
+	for val, blocking := range map[string]bool{"blocking": true, "poller": false} {
+		if o, err = parseFlags(prog, []string{"--io", val}, &out, &errOut); err != nil || o.blocking != blocking {
+			t.Fatalf("--io %s: %+v %v", val, o, err)
+		}
+	}
+}
+
+func TestParseFlagsRefusesAnUnknownIOMode(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if _, err := parseFlags(prog, []string{"--io", "epoll"}, &out, &errOut); !errors.Is(err, errUsage) ||
+		!strings.Contains(errOut.String(), `--io wants poller or blocking, got "epoll"`) {
+		t.Errorf("--io epoll: %v, stderr %q", err, errOut.String())
+	}
 }
 
 // TestParseFlagsRefusesAsTheCFrontEndsDo takes its cases and messages
@@ -70,7 +83,7 @@ func TestHelpListsEveryFlag(t *testing.T) {
 	if _, err := parseFlags(prog, []string{"--port", "1", "--help"}, &out, &errOut); !errors.Is(err, errHelp) {
 		t.Fatalf("--help: %v", err)
 	}
-	for _, f := range []string{"--addr", "--port", "--capacity", "--preload", "--value-size", "--help", "ready udp ADDR:PORT"} {
+	for _, f := range []string{"--addr", "--port", "--capacity", "--preload", "--value-size", "--io", "--help", "ready udp ADDR:PORT"} {
 		if !strings.Contains(out.String(), f) {
 			t.Errorf("help lacks %s:\n%s", f, out.String())
 		}

@@ -48,23 +48,44 @@ func serve(o options, stdout io.Writer) error {
 	if err := store.Preload(o.preload, o.valueSize); err != nil {
 		return fmt.Errorf("cannot preload %d keys of %d bytes into %d items", o.preload, o.valueSize, o.capacity)
 	}
-	// udp4: the guest stacks this runs on have no IPv6
-	conn, err := net.ListenUDP("udp4", net.UDPAddrFromAddrPort(netip.AddrPortFrom(o.addr, uint16(o.port))))
-	if err != nil {
-		return fmt.Errorf("cannot bind udp %s:%d: %w", o.addr, o.port, err)
+	if o.blocking {
+		err = serveBlocking(o, store, stdout)
+	} else {
+		err = servePoller(o, store, stdout)
 	}
-	stopOnSignal(conn)
-	port := conn.LocalAddr().(*net.UDPAddr).Port
-	fmt.Fprintf(stdout, "ready udp %s:%d\n", o.addr, port)
-	if err := answer(conn, store); err != nil {
+	if err != nil {
 		return err
 	}
 	printStats(stdout, store.Stats())
 	return nil
 }
 
-// stopOnSignal closes conn on SIGINT or SIGTERM, which ends answer.
-func stopOnSignal(conn *net.UDPConn) {
+// servePoller binds a socket of Go's standard library, prints the ready
+// line and answers until the socket is closed.
+func servePoller(o options, store *kv.Store, stdout io.Writer) error {
+	// udp4: the guest stacks this runs on have no IPv6
+	conn, err := net.ListenUDP("udp4", net.UDPAddrFromAddrPort(netip.AddrPortFrom(o.addr, uint16(o.port))))
+	if err != nil {
+		return fmt.Errorf("cannot bind udp %s:%d: %w", o.addr, o.port, err)
+	}
+	stopOnSignal(conn)
+	fmt.Fprintf(stdout, "ready udp %s:%d\n", o.addr, conn.LocalAddr().(*net.UDPAddr).Port)
+	return answer(conn, store)
+}
+
+// serveBlocking is servePoller on a blocking socket (--io blocking).
+func serveBlocking(o options, store *kv.Store, stdout io.Writer) error {
+	conn, port, err := listenBlocking(o.addr, uint16(o.port))
+	if err != nil {
+		return fmt.Errorf("cannot bind udp %s:%d: %w", o.addr, o.port, err)
+	}
+	stopOnSignal(conn)
+	fmt.Fprintf(stdout, "ready udp %s:%d\n", o.addr, port)
+	return answerBlocking(conn, store)
+}
+
+// stopOnSignal closes conn on SIGINT or SIGTERM, which ends answering.
+func stopOnSignal(conn io.Closer) {
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
 	go func() {

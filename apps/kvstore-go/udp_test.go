@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"net"
 	"net/netip"
 	"testing"
@@ -12,6 +13,30 @@ import (
 // TestAnswerAllocatesNothing serves round trips on loopback and counts
 // the allocations of both sides together: a request must cost none.
 func TestAnswerAllocatesNothing(t *testing.T) {
+	server, err := net.ListenUDP("udp4", net.UDPAddrFromAddrPort(netip.MustParseAddrPort("127.0.0.1:0")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	to := server.LocalAddr().(*net.UDPAddr).AddrPort()
+	checkRoundTrips(t, to, server, func(store *kv.Store) error { return answer(server, store) })
+}
+
+// TestAnswerBlockingAllocatesNothing is the same on the blocking socket
+// of --io blocking, which Close must also stop while it waits.
+func TestAnswerBlockingAllocatesNothing(t *testing.T) {
+	server, port, err := listenBlocking(netip.MustParseAddr("127.0.0.1"), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	to := netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), uint16(port))
+	checkRoundTrips(t, to, server, func(store *kv.Store) error { return answerBlocking(server, store) })
+}
+
+// checkRoundTrips runs serve in the background, sends it GETs at to and
+// checks their replies and that they allocate nothing, then closes
+// server and expects serve to end without an error.
+func checkRoundTrips(t *testing.T, to netip.AddrPort, server io.Closer, serve func(*kv.Store) error) {
+	t.Helper()
 	store, err := kv.New(kv.Config{Capacity: 16})
 	if err != nil {
 		t.Fatal(err)
@@ -19,18 +44,13 @@ func TestAnswerAllocatesNothing(t *testing.T) {
 	if err := store.Preload(4, 32); err != nil {
 		t.Fatal(err)
 	}
-	server, err := net.ListenUDP("udp4", net.UDPAddrFromAddrPort(netip.MustParseAddrPort("127.0.0.1:0")))
-	if err != nil {
-		t.Fatal(err)
-	}
 	done := make(chan error, 1)
-	go func() { done <- answer(server, store) }()
+	go func() { done <- serve(store) }()
 	client, err := net.ListenUDP("udp4", net.UDPAddrFromAddrPort(netip.MustParseAddrPort("127.0.0.1:0")))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer client.Close()
-	to := server.LocalAddr().(*net.UDPAddr).AddrPort()
 	req := append([]byte{0, 9, 0, 0, 0, 1, 0, 0}, "get key:1\r\n"...)
 	buf := make([]byte, 2048)
 	roundTrip := func() {
