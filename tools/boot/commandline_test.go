@@ -76,14 +76,14 @@ func TestDPDKAndMemcachedCommandLines(t *testing.T) {
 }
 
 // An elfloader row names the program to load, and Go's gets its
-// environment through Unikraft's env.vars.
+// environment through Unikraft's env.vars and its blocking socket first.
 func TestElfloaderCommandLine(t *testing.T) {
 	n := &hostnet.Network{HostIP: net.IPv4(10, 9, 8, 1).To4(), GuestIP: net.IPv4(10, 9, 8, 2).To4()}
 	v, err := variant.Lookup("go-elfloader")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "netdev.ip=10.9.8.2/24:10.9.8.1 env.vars=[ GODEBUG=asyncpreemptoff=1 ] -- /server --port 11211"
+	want := "netdev.ip=10.9.8.2/24:10.9.8.1 env.vars=[ GODEBUG=asyncpreemptoff=1 ] -- /server --io blocking --port 11211"
 	if got := commandLine(v, elfloaderProgram)(n, []string{"--port", "11211"}); got != want {
 		t.Errorf("go-elfloader:\n got %s\nwant %s", got, want)
 	}
