@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ukkv/ukkv/tools/dpdk"
 	"github.com/ukkv/ukkv/tools/kvload"
 	"github.com/ukkv/ukkv/tools/variant"
 )
@@ -164,6 +165,8 @@ type Outcome struct {
 	// LoadBefore and LoadAfter are the machine's load averages (1, 5
 	// and 15 minutes) when the benchmark began and ended.
 	LoadBefore, LoadAfter string
+	// CPUs is how many CPUs the benchmark's processes may use.
+	CPUs int
 	// Ceiling is the client's own limit; CeilingErr why it is missing.
 	Ceiling    *Measurement
 	CeilingErr error
@@ -228,7 +231,7 @@ func Run(ctx context.Context, opts Options) (*Outcome, error) {
 	}
 	p := opts.Progress
 	out := &Outcome{Workload: opts.Workload, Runs: opts.Runs, Accelerator: opts.Accelerator, Sweep: opts.Sweep,
-		LoadBefore: loadAverage()}
+		LoadBefore: loadAverage(), CPUs: len(dpdk.CPUs())}
 	defer func() { out.LoadAfter = loadAverage() }()
 	if opts.Loader != nil {
 		p.Stage("client ceiling")

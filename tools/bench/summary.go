@@ -135,8 +135,18 @@ func (o *Outcome) switchNotes() []string {
 	if len(costs) == 0 {
 		return nil
 	}
-	return []string{"switch vs direct (each guest row's figure through testpmd over its figure with kvload as the backend, both measured the same way in this benchmark): " + strings.Join(costs, ", ")}
+	notes := []string{"switch vs direct (each guest row's figure through testpmd over its figure with kvload as the backend, both measured the same way in this benchmark): " + strings.Join(costs, ", ")}
+	if o.CPUs < switchCPUs {
+		notes = append(notes, fmt.Sprintf("the switch's figures are this machine's, not testpmd's: with %d CPU(s), testpmd's "+
+			"forwarding core, the guest's vCPU and kvload are three busy threads on fewer CPUs, and each hand-off between "+
+			"two that share one waits for the scheduler's time slice; %d CPUs give each its own", o.CPUs, switchCPUs))
+	}
+	return notes
 }
+
+// switchCPUs are the CPUs the switch topology needs: kvload, testpmd's
+// forwarding core and the guest's vCPU each poll one.
+const switchCPUs = 3
 
 // offered is the load the row's runs were offered: its peak's in a
 // sweep, else the workload's rate or, in a closed loop, the median of

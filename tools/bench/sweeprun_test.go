@@ -210,4 +210,11 @@ func TestSwitchBesideDirect(t *testing.T) {
 	if notes := strings.Join(tb.Notes, "\n"); !strings.Contains(notes, "switch vs direct (") || !strings.Contains(notes, "raw-uknetdev 0.5x") {
 		t.Errorf("no switch cost in the notes:\n%s", notes)
 	}
+	for cpus, warned := range map[int]bool{2: true, 3: false} {
+		out.CPUs = cpus
+		notes := strings.Join(SummaryTable(out, paper(t), stamp()).Notes, "\n")
+		if strings.Contains(notes, "three busy threads on fewer CPUs") != warned {
+			t.Errorf("with %d CPUs, a note on the switch's busy threads is %v:\n%s", cpus, !warned, notes)
+		}
+	}
 }
