@@ -32,7 +32,7 @@ func listenBlocking(addr netip.Addr, port uint16) (*blockingConn, int, error) {
 	}
 	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: addr.As4(), Port: int(port)}); err != nil {
 		syscall.Close(fd)
-		return nil, 0, fmt.Errorf("bind %s:%d: %w", addr, port, err)
+		return nil, 0, err // serveBlocking names the address
 	}
 	sa, err := syscall.Getsockname(fd)
 	if err != nil {
