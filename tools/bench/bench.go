@@ -108,7 +108,8 @@ type Options struct {
 	Runs     int
 	Workload Workload
 	Booter   Booter
-	// Loader measures the client ceiling once; nil leaves it out.
+	// Loader measures the client ceiling at the start and at the end;
+	// nil leaves it out.
 	Loader   Loader
 	Progress *Progress
 	// Accelerator is what the guests run on and why ("tcg (reason)"),
@@ -167,9 +168,12 @@ type Outcome struct {
 	LoadBefore, LoadAfter string
 	// CPUs is how many CPUs the benchmark's processes may use.
 	CPUs int
-	// Ceiling is the client's own limit; CeilingErr why it is missing.
-	Ceiling    *Measurement
-	CeilingErr error
+	// Ceiling is the client's own limit at the start, CeilingEnd at
+	// the end (after every row): how far the machine's speed moved
+	// during the benchmark. CeilingErr and CeilingEndErr say why one
+	// is missing.
+	Ceiling, CeilingEnd       *Measurement
+	CeilingErr, CeilingEndErr error
 	// Previous is an earlier benchmark's Table 4 to hold this one
 	// against, nil for none.
 	Previous *Previous
@@ -214,9 +218,14 @@ func (o *Outcome) NothingMeasured() error {
 	return fmt.Errorf("no row was measured:\n  %s", strings.Join(why, "\n  "))
 }
 
-// Run measures the client ceiling, then each row in turn: start, Runs
-// measured runs, stop. A skipped or failed row does not stop the others;
-// only the end of ctx does, returning what was measured with ctx's error.
+// Run measures the client ceiling, starts and sweeps each row in turn,
+// then measures the runs round-robin (run 1 of every row, then run 2 of
+// every row, ...), stops every row and measures the client ceiling again.
+// Interleaved, each row's median samples the same stretch of time as the
+// others', so a machine whose speed drifts over minutes moves every row
+// alike and the ratios between rows keep. A skipped or failed row does not
+// stop the others; only the end of ctx does, returning what was measured
+// with ctx's error.
 func Run(ctx context.Context, opts Options) (*Outcome, error) {
 	if opts.Runs < 1 {
 		return nil, fmt.Errorf("%d runs: want at least 1", opts.Runs)
@@ -229,68 +238,118 @@ func Run(ctx context.Context, opts Options) (*Outcome, error) {
 			return nil, err
 		}
 	}
-	p := opts.Progress
 	out := &Outcome{Workload: opts.Workload, Runs: opts.Runs, Accelerator: opts.Accelerator, Sweep: opts.Sweep,
 		LoadBefore: loadAverage(), CPUs: len(dpdk.CPUs())}
 	defer func() { out.LoadAfter = loadAverage() }()
-	if opts.Loader != nil {
-		p.Stage("client ceiling")
-		c, err := opts.Loader.Ceiling(ctx, CeilingWorkload(opts.Workload), p.Live("client ceiling"))
-		if err != nil {
-			out.CeilingErr = err
-			p.Result("client ceiling", err)
-		} else {
-			out.Ceiling = &c
-			p.Result(fmt.Sprintf("client ceiling %s req/s", formatRate(c.RepliesPerS)), nil)
-		}
-	}
-	for i, row := range opts.Rows {
-		if err := ctx.Err(); err != nil {
-			return out, err
-		}
-		label := rowLabel(i+1, len(opts.Rows), row.Name)
-		out.Rows = append(out.Rows, runRow(ctx, opts, opts.Booter, row, label))
-		if opts.Switch != nil && row.InGuest() && ctx.Err() == nil {
-			r := runRow(ctx, opts, opts.Switch, row, label+" (switch)")
-			r.Topology = Switch
-			out.Rows = append(out.Rows, r)
-		}
+	out.Ceiling, out.CeilingErr = measureCeiling(ctx, opts, "client ceiling at the start")
+	out.Rows = measureRows(ctx, opts)
+	if ctx.Err() == nil {
+		out.CeilingEnd, out.CeilingEndErr = measureCeiling(ctx, opts, "client ceiling at the end")
 	}
 	return out, ctx.Err()
 }
 
-// runRow starts one row with booter, finds its peak when sweeping,
-// measures it opts.Runs times and stops it.
-func runRow(ctx context.Context, opts Options, booter Booter, row *variant.Variant, label string) RowResult {
+// measureCeiling measures the client ceiling; nil and no error without
+// a Loader.
+func measureCeiling(ctx context.Context, opts Options, name string) (*Measurement, error) {
+	if opts.Loader == nil {
+		return nil, nil
+	}
 	p := opts.Progress
-	res := RowResult{Row: row}
+	p.Stage(name)
+	c, err := opts.Loader.Ceiling(ctx, CeilingWorkload(opts.Workload), p.Live(name))
+	if err != nil {
+		p.Result(name, err)
+		return nil, err
+	}
+	p.Result(fmt.Sprintf("%s %s req/s", name, formatRate(c.RepliesPerS)), nil)
+	return &c, nil
+}
+
+// course is one row on its way through the benchmark: its result so
+// far, its Target until stopped, and the load of its runs.
+type course struct {
+	res    RowResult
+	target Target
+	load   kvload.Step
+}
+
+// stop stops the row's Target, once; a failed stop fails the row.
+func (c *course) stop() {
+	if c.target == nil {
+		return
+	}
+	err := c.target.Stop()
+	c.target = nil
+	if err != nil && c.res.Failed == nil {
+		c.res.Failed = err
+	}
+}
+
+// measureRows starts and sweeps every row (and, with opts.Switch, each
+// guest row again behind the switch), then measures their runs
+// round-robin. Every started Target is stopped on the way out, whatever
+// ended the benchmark.
+func measureRows(ctx context.Context, opts Options) (rows []RowResult) {
+	var courses []*course
+	defer func() {
+		for _, c := range courses {
+			c.stop()
+			rows = append(rows, c.res)
+		}
+	}()
+	for i, row := range opts.Rows {
+		if ctx.Err() != nil {
+			return nil
+		}
+		label := rowLabel(i+1, len(opts.Rows), row.Name)
+		courses = append(courses, startRow(ctx, opts, opts.Booter, row, label))
+		if opts.Switch != nil && row.InGuest() && ctx.Err() == nil {
+			c := startRow(ctx, opts, opts.Switch, row, label+" (switch)")
+			c.res.Topology = Switch
+			courses = append(courses, c)
+		}
+	}
+	for run := 1; run <= opts.Runs && ctx.Err() == nil; run++ {
+		for _, c := range courses {
+			if ctx.Err() != nil {
+				return nil
+			}
+			c.measureRun(ctx, opts, run)
+		}
+	}
+	return nil
+}
+
+// startRow starts one row with booter and, when sweeping, finds its
+// peak; a row that cannot be measured is stopped at once.
+func startRow(ctx context.Context, opts Options, booter Booter, row *variant.Variant, label string) *course {
+	p := opts.Progress
+	c := &course{res: RowResult{Row: row}, load: pointStep(opts.Workload)}
 	p.Stage(label + ": starting")
 	t, err := booter.Boot(ctx, row, opts.Workload)
 	var skip *SkipError
 	if errors.As(err, &skip) {
-		res.Skipped = skip.Reason
+		c.res.Skipped = skip.Reason
 		p.Result(label+": skipped: "+skip.Reason, nil)
-		return res
+		return c
 	}
 	if err != nil {
-		res.Failed = err
+		c.res.Failed = err
 		p.Result(label, err)
-		return res
+		return c
 	}
+	c.target = t
 	if pt, ok := t.(Pather); ok {
-		res.Path = pt.Path()
+		c.res.Path = pt.Path()
 	}
-	load := pointStep(opts.Workload)
 	if opts.Sweep != nil {
-		load, res.Sweep, res.Failed = sweepRow(ctx, opts, t, label)
+		c.load, c.res.Sweep, c.res.Failed = sweepRow(ctx, opts, t, label)
 	}
-	if res.Failed == nil {
-		res.Runs, res.Failed = measureRuns(ctx, opts, t, label, load)
+	if c.res.Failed != nil {
+		c.stop()
 	}
-	if err := t.Stop(); err != nil && res.Failed == nil {
-		res.Failed = err
-	}
-	return res
+	return c
 }
 
 // pointStep is the workload's own load, measured for its duration.
@@ -340,29 +399,31 @@ func stepLine(name string, st kvload.Step, m Measurement) string {
 		formatRate(m.RepliesPerS), formatRate(m.P50), formatRate(m.P99), m.Lost, m.Wrong)
 }
 
-// measureRuns measures opts.Runs runs at one load, each in a session
-// of its own (a guest row boots a fresh guest for each).
-func measureRuns(ctx context.Context, opts Options, t Target, label string, load kvload.Step) ([]Measurement, error) {
-	p := opts.Progress
-	var runs []Measurement
-	for run := 1; run <= opts.Runs; run++ {
-		runName := runLabel(label, run, opts.Runs)
-		p.Pending(runName)
-		var m Measurement
-		err := inSession(ctx, t, opts.Workload, p.Live(runName), func(s Session) error {
-			var err error
-			m, err = s.Step(ctx, load)
-			return err
-		})
-		if err != nil {
-			p.Result(runName, err)
-			return runs, fmt.Errorf("run %d: %w", run, err)
-		}
-		runs = append(runs, m)
-		p.Result(fmt.Sprintf("%s: %s req/s, p99 %s µs, lost %d, wrong %d", runName,
-			formatRate(m.RepliesPerS), formatRate(m.P99), m.Lost, m.Wrong), nil)
+// measureRun measures the row's run-th run at its load in a session of
+// its own (a guest row boots a fresh guest for each); a failed run stops
+// the row. A row already stopped has nothing to measure.
+func (c *course) measureRun(ctx context.Context, opts Options, run int) {
+	if c.target == nil {
+		return
 	}
-	return runs, nil
+	p := opts.Progress
+	name := runLabel(c.res.Name(), run, opts.Runs)
+	p.Pending(name)
+	var m Measurement
+	err := inSession(ctx, c.target, opts.Workload, p.Live(name), func(s Session) error {
+		var err error
+		m, err = s.Step(ctx, c.load)
+		return err
+	})
+	if err != nil {
+		p.Result(name, err)
+		c.res.Failed = fmt.Errorf("run %d: %w", run, err)
+		c.stop()
+		return
+	}
+	c.res.Runs = append(c.res.Runs, m)
+	p.Result(fmt.Sprintf("%s: %s req/s, p99 %s µs, lost %d, wrong %d", name,
+		formatRate(m.RepliesPerS), formatRate(m.P99), m.Lost, m.Wrong), nil)
 }
 
 // inSession opens a session of t, runs fn in it and closes it.

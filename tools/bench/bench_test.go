@@ -116,7 +116,7 @@ func TestRunMeasuresEachRowRunsTimesAndStopsIt(t *testing.T) {
 	if out.Ceiling == nil || out.Ceiling.RepliesPerS != 1e6 {
 		t.Errorf("ceiling %+v", out.Ceiling)
 	}
-	for _, want := range []string{"client ceiling 1,000,000 req/s", "[2/2] metal-single run 3/3", "[1/2] linux-single run 1/3  1s  100 req/s  99 rep/s  p99 20 µs"} {
+	for _, want := range []string{"client ceiling at the start 1,000,000 req/s", "run 3/3 of metal-single", "run 1/3 of linux-single  1s  100 req/s  99 rep/s  p99 20 µs"} {
 		if !strings.Contains(shown.String(), want) {
 			t.Errorf("progress lacks %q:\n%s", want, shown.String())
 		}
@@ -191,8 +191,8 @@ func TestRunEndsWhenCancelled(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("err %v, want context.Canceled", err)
 	}
-	if single.stopped != 1 || len(b.booted) != 1 {
-		t.Errorf("after cancel: %d stops of the running row, rows booted %v", single.stopped, b.booted)
+	if single.stopped != 1 || metal.stopped != 1 || metal.runs != 0 {
+		t.Errorf("after cancel: %d and %d stops of the started rows, %d runs of the next", single.stopped, metal.stopped, metal.runs)
 	}
 }
 

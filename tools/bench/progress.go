@@ -137,8 +137,8 @@ func FormatSecond(label string, s Second) string {
 // rowLabel names row i of n: "[2/9] metal-single".
 func rowLabel(i, n int, name string) string { return fmt.Sprintf("[%d/%d] %s", i, n, name) }
 
-// runLabel names run j of r of a row: "[2/9] metal-single run 1/3".
-func runLabel(row string, j, r int) string { return fmt.Sprintf("%s run %d/%d", row, j, r) }
+// runLabel names run j of r of a row: "run 1/3 of metal-single".
+func runLabel(row string, j, r int) string { return fmt.Sprintf("run %d/%d of %s", j, r, row) }
 
 // formatRate shows a number as the reports do: 12,345 or 45.1.
 func formatRate(v float64) string { return report.Num(v).String() }

@@ -112,6 +112,7 @@ func SummaryTable(o *Outcome, paper *report.Table4, stamp report.Stamp) *report.
 			report.Num(s.P50), report.Num(s.P99),
 			counts(r, s.Lost), counts(r, s.Wrong))
 	}
+	o.addCeilingRows(t)
 	return t
 }
 
@@ -242,15 +243,6 @@ func (o *Outcome) notes() []string {
 // throughput may be the client's limit rather than the server's.
 const clientBoundShare = 0.8
 
-// ceilingShare is a throughput in percent of the client ceiling, NaN
-// without a ceiling.
-func (o *Outcome) ceilingShare(requestsPerSecond float64) float64 {
-	if o.Ceiling == nil {
-		return math.NaN()
-	}
-	return 100 * requestsPerSecond / o.Ceiling.RepliesPerS
-}
-
 // clientBound lists the rows whose median comes near the client ceiling.
 func (o *Outcome) clientBound() []string {
 	var names []string
@@ -281,17 +273,6 @@ func orUnknown(s string) string {
 	return s
 }
 
-func (o *Outcome) ceilingNote() string {
-	if o.Ceiling == nil {
-		if o.CeilingErr != nil {
-			return "client ceiling: not measured: " + firstLine(o.CeilingErr.Error())
-		}
-		return "client ceiling: not measured"
-	}
-	return fmt.Sprintf("client ceiling: %s req/s (kvload against a loopback that answers at no cost: %s); a row near it is limited by the client, not by the server",
-		formatRate(o.Ceiling.RepliesPerS), CeilingWorkload(o.Workload))
-}
-
 // String describes the workload in one line.
 func (w Workload) String() string {
 	loop := fmt.Sprintf("closed loop, %d outstanding", w.Window)
@@ -318,9 +299,6 @@ var runColumns = []report.Column{
 	{Name: "measured", Unit: "s"},
 }
 
-// ceilingRow names the client ceiling's run in the runs table.
-const ceilingRow = "client-ceiling"
-
 // RunsTable has every run of every row, and the client ceiling's.
 func RunsTable(o *Outcome, stamp report.Stamp) *report.Table {
 	t := &report.Table{
@@ -329,8 +307,8 @@ func RunsTable(o *Outcome, stamp report.Stamp) *report.Table {
 		Columns: runColumns,
 		Notes:   []string{"workload: " + o.Workload.String(), o.ceilingNote()},
 	}
-	if o.Ceiling != nil {
-		t.AddRow(runCells(ceilingRow, 1, *o.Ceiling)...)
+	for _, c := range o.ceilings() {
+		t.AddRow(runCells(c.name, 1, *c.m)...)
 	}
 	for _, r := range o.Rows {
 		for i, m := range r.Runs {

@@ -39,10 +39,13 @@ func init() {
 		Use:   "bench [ROW...]",
 		Short: "Measure requests/s of every row of the paper's Table 4 with the DPDK load generator",
 		Long: `Bench measures the KV server's throughput the way the paper's Table 4 does,
-one row after the other: it starts the row (boots its guest with bin/kvload as
+one row after the other it starts the row (boots its guest with bin/kvload as
 the vhost-user backend, or starts the host-native front end and reaches it
-through a TAP device), finds its peak sustainable throughput by a load sweep,
-measures --runs runs there, takes the medians and stops the row.
+through a TAP device) and finds its peak sustainable throughput by a load
+sweep; then it measures --runs runs at each row's peak round-robin (run 1 of
+every row, then run 2 of every row, ...), so that every row's median samples
+the same stretch of time on a machine whose speed drifts, takes the medians
+and stops the rows.
 
 The sweep offers an open loop rising from --sweep-start req/s by
 --sweep-factor a step in one kvload session (one guest boot) until a step
@@ -64,8 +67,8 @@ its load is a fresh session. Table 4 sets each peak beside the throughput of
 the --window step of the same session and flags a row whose peak is below.
 --single-point skips the sweep and measures the runs at --window or --rate.
 
-The client's own ceiling is measured once, against a loopback that answers at
-no cost. Rows whose prerequisites are missing are skipped with the reason.
+The client's own ceiling is measured at the start and at the end, against a
+loopback that answers at no cost: how far the machine moved meanwhile. Rows whose prerequisites are missing are skipped with the reason.
 Without ROW, every row runs:
   ` + strings.Join(variant.Names(variant.All()), ", ") + `
 Writes results/bench/table4.{md,csv,json} (laid out like the paper's table,
