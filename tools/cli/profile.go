@@ -14,7 +14,7 @@ func init() {
 	cmd := &cobra.Command{
 		Use:   "profile [VARIANT...]",
 		Short: "Count the guest instructions one request costs, by component (KV core, driver, network stack...)",
-		Long: `Boot each Unikraft variant (default: all) or linux-dpdk under QEMU TCG with the tbcount
+		Long: `Boot each Unikraft variant (default: all), or linux-single, linux-batch or linux-dpdk (their guest kernel counted as one), under QEMU TCG with the tbcount
 plugin, drive a fixed number of requests with kvload, and charge the guest
 instructions they took to functions and components, per request. The idle
 loop (polling or halting while waiting) is measured with the guest left
@@ -55,5 +55,6 @@ functions).`,
 	f.IntVar(&cfg.Runs, "runs", d.Runs, "boots per variant, each measured on its own")
 	durationFlag(f, &cfg.Idle, "idle", d.Idle, "how long the guest is left alone to measure its idle loop")
 	addProfileFlag(cmd, &buildProfile)
+	addResultsFlag(cmd, "profile")
 	root.AddCommand(cmd)
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	log "github.com/sirupsen/logrus"
@@ -83,7 +84,7 @@ func (c Config) loadConfig() kvload.Config {
 	return lc
 }
 
-// Variant profiles one Unikraft variant, or linux-dpdk, over cfg.Runs boots; it also
+// Variant profiles one Unikraft variant, or a Linux row of our C servers, over cfg.Runs boots; it also
 // returns the image profiled.
 func Variant(ctx context.Context, cfg Config, v *variant.Variant) (*Result, *boot.Image, error) {
 	if err := cfg.check(); err != nil {
@@ -109,23 +110,31 @@ func Variant(ctx context.Context, cfg Config, v *variant.Variant) (*Result, *boo
 }
 
 // Profilable are the rows whose code is known: the Unikraft variants,
-// and the DPDK programs in a Linux guest, whose kernel is no function
-// of theirs but whose user space is a static program of their own.
+// and our own static programs in a Linux guest (the DPDK and socket
+// servers), whose user space is charged to their functions and whose
+// kernel, read as a whole, to the guest kernel.
 func Profilable() []*variant.Variant {
 	return slices.DeleteFunc(variant.All(), func(v *variant.Variant) bool { return !profilable(v) })
 }
 
 func profilable(v *variant.Variant) bool {
-	return v.Kind == variant.Unikraft || v.Kind == variant.LinuxGuest && v.DPDK
+	return v.Kind == variant.Unikraft || v.Kind == variant.LinuxGuest && ownCProgram(v)
+}
+
+// ownCProgram says whether a row runs one of our C servers of bin/
+// (built with debug information), not a Debian package's program or
+// the Go server.
+func ownCProgram(v *variant.Variant) bool {
+	return v.Package == "" && strings.HasPrefix(v.Program, "kvstore-linux-")
 }
 
 // imageAndSymbols finds a variant's image and its functions: a
 // Unikraft variant's attributed to libraries from its build folder, a
-// DPDK program's in a Linux guest to its own compile units and DPDK
-// (the guest kernel's code is no function of it).
+// program's in a Linux guest to its own compile units and what it links
+// (DPDK, the C library), the guest kernel's code as one.
 func imageAndSymbols(ctx context.Context, cfg Config, v *variant.Variant) (*boot.Image, *symbols.Table, error) {
 	if !profilable(v) {
-		return nil, nil, fmt.Errorf("profile: only the symbols of Unikraft variants and DPDK programs in a guest are read (rows: %v)",
+		return nil, nil, fmt.Errorf("profile: only the symbols of Unikraft variants and our C servers in a Linux guest are read (rows: %v)",
 			variant.Names(Profilable()))
 	}
 	img, err := boot.ImageFor(ctx, cfg.Repo, cfg.Cache, v)
@@ -142,7 +151,11 @@ func symbolsOf(cfg Config, v *variant.Variant) (*symbols.Table, error) {
 		if err != nil {
 			return nil, err
 		}
-		return symbols.LoadProgram(program)
+		others := symbols.LibcLibrary
+		if v.DPDK {
+			others = symbols.DPDKLibrary
+		}
+		return symbols.LoadProgram(program, others)
 	}
 	art, err := build.ArtifactsOf(cfg.Repo, v.Name)
 	if err != nil {

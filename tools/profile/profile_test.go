@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -93,16 +94,35 @@ func checkReportWritten(t *testing.T, cfg Config, r *Result) {
 	}
 }
 
-// TestProfileRefusesRowsWhoseCodeIsUnknown: a Linux row with the
-// kernel's network stack cannot be charged to components, and the
-// error names the rows that can.
+// TestProfileRefusesRowsWhoseCodeIsUnknown: a Linux row whose program
+// is not one of our C servers (a Debian package's, the Go server)
+// cannot be charged to components, and the error names the rows that
+// can, our socket servers among them.
 func TestProfileRefusesRowsWhoseCodeIsUnknown(t *testing.T) {
-	v, err := variant.Lookup("linux-single")
-	if err != nil {
-		t.Fatal(err)
+	for _, name := range []string{"memcached", "go-linux"} {
+		v, err := variant.Lookup(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = imageAndSymbols(context.Background(), Defaults(t.TempDir(), t.TempDir()), v)
+		if err == nil || !strings.Contains(err.Error(), "linux-dpdk") || !strings.Contains(err.Error(), "linux-batch") ||
+			!strings.Contains(err.Error(), profiled) {
+			t.Errorf("profile of %s: %v, want an error naming linux-dpdk, linux-batch and %s", name, err, profiled)
+		}
 	}
-	_, _, err = imageAndSymbols(context.Background(), Defaults(t.TempDir(), t.TempDir()), v)
-	if err == nil || !strings.Contains(err.Error(), "linux-dpdk") || !strings.Contains(err.Error(), profiled) {
-		t.Errorf("profile of linux-single: %v, want an error naming linux-dpdk and %s", err, profiled)
+}
+
+// TestProfilableLinuxRowsAreOurCServers: the Linux guest rows profiled
+// are exactly those running a C server of ours.
+func TestProfilableLinuxRowsAreOurCServers(t *testing.T) {
+	var linux []string
+	for _, v := range Profilable() {
+		if v.Kind == variant.LinuxGuest {
+			linux = append(linux, v.Name)
+		}
+	}
+	want := []string{"linux-single", "linux-batch", "linux-dpdk"}
+	if !slices.Equal(linux, want) {
+		t.Errorf("profilable Linux guest rows %v, want %v", linux, want)
 	}
 }

@@ -59,6 +59,9 @@ func notes(cfg Config) []string {
 		"linux-dpdk: its static program's own compile units (debug information) give KV core (kv.c), packet (pkt.c) and front end, " +
 			"the C library's mem*/str* libc string functions, everything else linked in the driver (DPDK's virtio PMD, mbufs, mempool, EAL, the rest of the C library); " +
 			"an address outside the program (the guest kernel) is kernel and other",
+		"linux-single, linux-batch: their static program's own compile units give KV core (kv.c) and front end, the C library's mem*/str* libc string functions; " +
+			"the rest of the C library (system call wrappers) and the guest kernel (every address in the upper half, its network stack and virtio-net driver included, " +
+			"listed as one function, " + symbols.GuestKernel.Name + ") are kernel and other",
 	}
 }
 

@@ -13,15 +13,29 @@ import (
 // and the C library's functions other than the string ones.
 const DPDKLibrary = "libdpdk"
 
+// LibcLibrary is the Library of a socket program's functions that none
+// of its own compile units defines: the C library, its system call
+// wrappers among them.
+const LibcLibrary = "libc"
+
 // programLibrary is the Library of a program's own compile units.
 const programLibrary = "app"
+
+// GuestKernel is the function every address of a Linux guest's kernel
+// (the upper half) is charged to: its symbols are not read.
+var GuestKernel = Func{Name: "[guest kernel]", Library: "linux"}
+
+// kernelBase is where the upper half of x86-64's address space, the
+// kernel's, begins.
+const kernelBase = 0xffff800000000000
 
 // LoadProgram reads the functions of a static user-space program (a
 // Linux row's server, built with debug information): each function of
 // one of its own compile units is charged to that unit's object
-// (kv.c -> kv.o), every other one to the libraries linked in. Addresses
-// outside the program are the guest kernel's.
-func LoadProgram(path string) (*Table, error) {
+// (kv.c -> kv.o), every other one to the libraries linked in, named
+// others (DPDKLibrary, LibcLibrary), their string functions to libc.
+// Addresses in the upper half are the guest kernel's.
+func LoadProgram(path, others string) (*Table, error) {
 	t, err := Load(path)
 	if err != nil {
 		return nil, err
@@ -41,13 +55,14 @@ func LoadProgram(path string) (*Table, error) {
 	}
 	for i := range t.funcs {
 		fn := &t.funcs[i]
-		fn.Library, fn.Object = DPDKLibrary, ""
+		fn.Library, fn.Object = others, ""
 		if u := units.of(fn.Addr); u != "" {
 			fn.Library, fn.Object = programLibrary, u
 		} else if isStringFunc(strings.TrimLeft(fn.Name, "_")) {
-			fn.Library = "libc"
+			fn.Library = LibcLibrary
 		}
 	}
+	t.kernel = &GuestKernel
 	return t, nil
 }
 

@@ -33,7 +33,7 @@ int main(int argc, char **argv) { (void)argv; return kv_handle(argc) + pkt_parse
 	testenv.Run(t, "cc", "-O1", "-g", "-fno-inline", "-static", "-o", prog,
 		filepath.Join(dir, "main.c"), filepath.Join(dir, "kv.c"), filepath.Join(dir, "pkt.c"), filepath.Join(dir, "ring.o"))
 
-	tab, err := LoadProgram(prog)
+	tab, err := LoadProgram(prog, DPDKLibrary)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,8 +46,43 @@ int main(int argc, char **argv) { (void)argv; return kv_handle(argc) + pkt_parse
 			t.Errorf("%s: %q, want %q", name, got, want)
 		}
 	}
-	if f := tab.Lookup(0xffffffff81000000); f != nil {
-		t.Errorf("a kernel address is charged to %+v, want no function", f)
+	if f := tab.Lookup(0xffffffff81000000); f != &GuestKernel || ComponentOf(f) != Kernel {
+		t.Errorf("a kernel address is charged to %+v, want the guest kernel", f)
+	}
+}
+
+// TestLoadProgramOfASocketServerChargesTheRestToLibc: a socket server
+// links only the C library beside its own units; its system call
+// wrappers are libc's (kernel and other), its string functions libc's
+// string functions, and the upper half the guest kernel.
+func TestLoadProgramOfASocketServerChargesTheRestToLibc(t *testing.T) {
+	testenv.NeedCommands(t, map[string]string{"cc": "build-essential"})
+	dir := t.TempDir()
+	src := filepath.Join(dir, "main.c")
+	code := `#include <string.h>
+#include <unistd.h>
+int main(int argc, char **argv) { return (int)write(1, argv[0], strlen(argv[0])) + argc; }`
+	if err := os.WriteFile(src, []byte(code), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	prog := filepath.Join(dir, "prog")
+	testenv.Run(t, "cc", "-O1", "-g", "-static", "-o", prog, src)
+	tab, err := LoadProgram(prog, LibcLibrary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// strlen is an ifunc: glibc's SSE2 memchr is linked in whatever the CPU
+	for name, want := range map[string]Component{"main": FrontEnd, "write": Kernel, "__memchr_sse2": LibcString} {
+		f := address(t, tab, name)
+		if got := tab.Lookup(f.Addr); ComponentOf(got) != want || name != "main" && got.Library != LibcLibrary {
+			t.Errorf("%s: %+v (%q), want %q", name, got, ComponentOf(got), want)
+		}
+	}
+	if f := tab.Lookup(0xffffffff81000000); f != &GuestKernel {
+		t.Errorf("a kernel address is charged to %+v, want the guest kernel", f)
+	}
+	if f := tab.Lookup(0x7fff00000000); f != nil {
+		t.Errorf("a user address past the program (the vDSO) is charged to %+v, want no function", f)
 	}
 }
 
@@ -60,7 +95,7 @@ func TestLoadProgramWithoutDebugInformationSaysSo(t *testing.T) {
 	}
 	prog := filepath.Join(dir, "prog")
 	testenv.Run(t, "cc", "-O1", "-s", "-static", "-o", prog, src)
-	if _, err := LoadProgram(prog); err == nil {
+	if _, err := LoadProgram(prog, LibcLibrary); err == nil {
 		t.Error("a program without symbols or debug information was taken")
 	}
 }

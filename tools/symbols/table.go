@@ -27,6 +27,9 @@ type Table struct {
 	// textEnd is where the image's code ends: an address above it is
 	// no code of the image (a Linux guest's kernel, for one).
 	textEnd uint64
+	// kernel, for a user-space program, is what the upper half's
+	// addresses are charged to.
+	kernel *Func
 }
 
 // Load reads the code symbols of an ELF file (a Unikraft image's .dbg).
@@ -81,8 +84,12 @@ func (t *Table) sort() {
 
 // Lookup is the function that holds addr: the one it falls into, else
 // the nearest label before it (assembly without sizes); nil below the
-// first or past the image's code.
+// first or past the image's code; for a program, the guest kernel in
+// the upper half.
 func (t *Table) Lookup(addr uint64) *Func {
+	if t.kernel != nil && addr >= kernelBase {
+		return t.kernel
+	}
 	i := sort.Search(len(t.funcs), func(i int) bool { return t.funcs[i].Addr > addr })
 	if i == 0 || addr >= t.textEnd {
 		return nil
