@@ -32,18 +32,14 @@ func (o *Outcome) ceilings() []namedCeiling {
 	return cs
 }
 
-// hostCeiling is the mean of the client ceilings measured, the
-// machine's speed over the benchmark; NaN without one.
+// hostCeiling is the machine's speed over the benchmark: the mean of
+// the client ceilings measured; NaN without one.
 func (o *Outcome) hostCeiling() float64 {
-	cs := o.ceilings()
-	if len(cs) == 0 {
-		return math.NaN()
+	var figures []float64
+	for _, c := range o.ceilings() {
+		figures = append(figures, c.m.RepliesPerS)
 	}
-	var sum float64
-	for _, c := range cs {
-		sum += c.m.RepliesPerS
-	}
-	return sum / float64(len(cs))
+	return Summarize(figures).Median // of one or two: their mean
 }
 
 // drift is the client ceiling at the end over the one at the start,

@@ -64,7 +64,26 @@ func (p *Previous) throughputs() map[string]float64 {
 	return figures
 }
 
-// repeatRow is a row measured by both benchmarks.
+// hostCeiling is the earlier benchmark's client ceiling (the mean of
+// its start's and end's), NaN when it has none.
+func (p *Previous) hostCeiling() float64 {
+	figures := p.throughputs()
+	var ceilings []float64
+	for _, name := range []string{ceilingStartRow, ceilingEndRow} {
+		if v, ok := figures[name]; ok {
+			ceilings = append(ceilings, v)
+		}
+	}
+	return Summarize(ceilings).Median
+}
+
+// hostRatio is how far the machine itself moved from the earlier
+// benchmark to this one: client ceiling over client ceiling; NaN when
+// either lacks one.
+func (o *Outcome) hostRatio(p *Previous) float64 { return o.hostCeiling() / p.hostCeiling() }
+
+// repeatRow is a row measured by both benchmarks, or a ratio between
+// two rows taken in both.
 type repeatRow struct {
 	name           string
 	this, previous float64
@@ -73,7 +92,15 @@ type repeatRow struct {
 func (r repeatRow) ratio() float64 { return r.this / r.previous }
 
 // beyond says the two figures differ by more than repeatLimit.
-func (r repeatRow) beyond() bool { return math.Abs(r.ratio()-1) > repeatLimit }
+func (r repeatRow) beyond() bool { return beyondLimit(r.ratio()) }
+
+// beyondLimit says a ratio of two figures that should agree is more
+// than repeatLimit away from 1.
+func beyondLimit(ratio float64) bool { return math.Abs(ratio-1) > repeatLimit }
+
+// hostMovedAsMuch says the row moved as the machine did: its ratio
+// within repeatLimit of the machine's.
+func (r repeatRow) hostMovedAsMuch(host float64) bool { return !beyondLimit(r.ratio() / host) }
 
 // repeatRows pairs the rows both benchmarks measured, in this one's order.
 func (o *Outcome) repeatRows(p *Previous) []repeatRow {
@@ -126,7 +153,35 @@ func (o *Outcome) repeatNotes() []string {
 	if strings.Join(this, " ") != strings.Join(prev, " ") {
 		order = fmt.Sprintf("another ordering of rows: %s here, %s before", strings.Join(this, " > "), strings.Join(prev, " > "))
 	}
-	return []string{fmt.Sprintf("repeat against %s: %s; %s", p.describe(), within, order)}
+	return []string{fmt.Sprintf("repeat against %s: %s; %s; %s", p.describe(), within, order, o.hostNote(rows)),
+		o.rowRatiosNote()}
+}
+
+// hostNote says how far the machine itself moved between the two
+// benchmarks and, of the rows beyond repeatLimit, which moved with it.
+func (o *Outcome) hostNote(rows []repeatRow) string {
+	host := o.hostRatio(o.Previous)
+	if math.IsNaN(host) {
+		return "the machine's own ratio is unknown: a client ceiling is missing here or in the earlier benchmark"
+	}
+	note := fmt.Sprintf("the machine itself (client ceiling, mean of the start's and the end's) %sx the earlier benchmark's", formatRate(host))
+	var with, against []string
+	for _, r := range rows {
+		switch {
+		case !r.beyond():
+		case r.hostMovedAsMuch(host):
+			with = append(with, r.name)
+		default:
+			against = append(against, r.name)
+		}
+	}
+	if len(with) > 0 {
+		note += "; moved as much as the machine (within 10%): " + strings.Join(with, ", ")
+	}
+	if len(against) > 0 {
+		note += "; moved otherwise than the machine: " + strings.Join(against, ", ")
+	}
+	return note
 }
 
 // describe names the earlier benchmark by its file and stamp.
@@ -136,7 +191,8 @@ func (p *Previous) describe() string {
 
 var repeatColumns = []report.Column{
 	{Name: "row"}, {Name: "this run", Unit: "req/s"}, {Name: "previous run", Unit: "req/s"},
-	{Name: "ratio", Unit: "x"}, {Name: "beyond 10%"}, {Name: "rank"}, {Name: "previous rank"},
+	{Name: "ratio", Unit: "x"}, {Name: "beyond 10%"}, {Name: "machine ratio", Unit: "x"}, {Name: "machine moved as much"},
+	{Name: "rank"}, {Name: "previous rank"},
 }
 
 // RepeatTable sets each row's figure beside the earlier benchmark's.
@@ -152,9 +208,15 @@ func RepeatTable(o *Outcome, stamp report.Stamp) *report.Table {
 	}
 	this := rank(ranking(rows, func(r repeatRow) float64 { return r.this }))
 	prev := rank(ranking(rows, func(r repeatRow) float64 { return r.previous }))
+	host := o.hostRatio(o.Previous)
 	for _, r := range rows {
+		asMuch := ""
+		if r.beyond() && !math.IsNaN(host) {
+			asMuch = yesNo(r.hostMovedAsMuch(host))
+		}
 		t.AddRow(report.Text(r.name), report.Num(r.this), report.Num(r.previous), report.Num(r.ratio()),
-			report.Text(yesNo(r.beyond())), report.Int(int64(this[r.name])), report.Int(int64(prev[r.name])))
+			report.Text(yesNo(r.beyond())), report.Num(host), report.Text(asMuch),
+			report.Int(int64(this[r.name])), report.Int(int64(prev[r.name])))
 	}
 	return t
 }

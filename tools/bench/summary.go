@@ -367,7 +367,7 @@ const (
 
 // Write writes the summary with its charts, the runs table, after a
 // sweep the sweep table with its charts, and against a previous
-// benchmark the repeat table into dir, and returns the paths
+// benchmark the repeat tables (rows, and ratios between rows) into dir, and returns the paths
 // written. Files of an earlier benchmark that this one has no data for
 // are removed, so that none passes for this one's.
 func Write(dir string, o *Outcome, paper *report.Table4, stamp report.Stamp) ([]string, error) {
@@ -389,10 +389,16 @@ func Write(dir string, o *Outcome, paper *report.Table4, stamp report.Stamp) ([]
 		stale = append(stale, SweepBase+".json", SweepBase+".csv", SweepBase+".md")
 	}
 	if o.Previous == nil {
-		stale = append(stale, RepeatBase+".json", RepeatBase+".csv", RepeatBase+".md")
+		for _, base := range []string{RepeatBase, RepeatRatiosBase} {
+			stale = append(stale, base+".json", base+".csv", base+".md")
+		}
 	} else {
 		more, err := report.WriteAll(dir, RepeatBase, RepeatTable(o, stamp))
 		if err != nil {
+			return nil, err
+		}
+		paths = append(paths, more...)
+		if more, err = report.WriteAll(dir, RepeatRatiosBase, RepeatRatiosTable(o, stamp)); err != nil {
 			return nil, err
 		}
 		paths = append(paths, more...)

@@ -34,6 +34,23 @@ var ratioTargets = []struct {
 	{"lwip-socket", "linux-single", 1, true, "paper 2.4x"},
 }
 
+// batchRatios are each setup's batch mode over its single mode, the
+// gain of batching that the paper's Table 4 shows per setup.
+var batchRatios = [][2]string{
+	{"batched", "lwip-socket"}, {"linux-batch", "linux-single"}, {"metal-batch", "metal-single"},
+}
+
+// trackedRatios are the ratios between rows, row over base, that the
+// targets and the batching gains rest on: the figures of this benchmark
+// that a repeat must keep.
+func trackedRatios() [][2]string {
+	var pairs [][2]string
+	for _, t := range ratioTargets {
+		pairs = append(pairs, [2]string{t.row, t.base})
+	}
+	return append(pairs, batchRatios...)
+}
+
 // Checks judges the outcome against the targets: the ratios above,
 // every row above memcached, and no wrong reply in any row.
 func (o *Outcome) Checks() []Check {

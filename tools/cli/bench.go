@@ -78,7 +78,10 @@ sweep.{md,csv,json} (every step) with sweep-replies.svg (replies against
 offered load) and sweep-latency.svg (p99 against replies). When the report
 folder (or --against) holds an earlier benchmark's table4.json, it is read
 before being replaced and repeat.{md,csv,json} sets each row beside it:
-ratio, rows more than 10% off, and whether the rows kept their order.
+ratio, rows more than 10% off, the machine's own ratio (client ceiling
+against client ceiling) and whether the rows kept their order;
+repeat-ratios.{md,csv,json} sets the ratios between rows that the targets
+use beside the earlier ones.
 Needs root.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			rows, err := selectInProfile(args, variant.All(), buildProfile)

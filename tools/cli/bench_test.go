@@ -70,7 +70,9 @@ func TestBenchMetalSingleWritesEveryReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(tb.Rows) != 1 || tb.Rows[0][0].String() != "metal-single" || tb.Rows[0][2].String() != "measured" {
+	// the row, then the client ceilings at the start and at the end
+	if len(tb.Rows) != 3 || tb.Rows[0][0].String() != "metal-single" || tb.Rows[0][2].String() != "measured" ||
+		tb.Rows[1][0].String() != "client-ceiling (start)" || tb.Rows[2][0].String() != "client-ceiling (end)" {
 		t.Errorf("table4.json rows: %v", tb.Rows)
 	}
 	if tb.Stamp.Info["unikraft"] == "" {
