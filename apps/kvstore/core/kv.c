@@ -39,6 +39,7 @@
  */
 struct kv_item {
 	uint64_t cas;
+	uint32_t flags;		/* as rendered in the text */
 	uint16_t klen;
 	uint16_t vlen;
 	uint16_t hlen;		/* "VALUE <key> <flags> <bytes>" */
@@ -195,13 +196,21 @@ static size_t fmt_u64(uint8_t *out, uint64_t v)
 	return sizeof(tmp) - n;
 }
 
+/* Writes the value into an item whose text already says its length */
+static void kv_fill_value(struct kv_store *s, struct kv_item *it,
+			  const uint8_t *val, size_t vlen)
+{
+	it->cas = s->next_cas++;
+	kv_copy(it->data + it->hlen + 2, val, vlen);
+}
+
 static void kv_fill(struct kv_store *s, struct kv_item *it,
 		    const uint8_t *key, size_t klen, const uint8_t *val,
 		    size_t vlen, uint32_t flags)
 {
 	uint8_t *p = it->data;
 
-	it->cas = s->next_cas++;
+	it->flags = flags;
 	it->klen = (uint16_t)klen;
 	it->vlen = (uint16_t)vlen;
 	kv_copy(p, KV_VALUE_WORD, KV_KEY_OFF);
@@ -214,8 +223,8 @@ static void kv_fill(struct kv_store *s, struct kv_item *it,
 	p += fmt_u64(p, vlen);
 	it->hlen = (uint16_t)(p - it->data);
 	kv_copy(p, "\r\n", 2);
-	kv_copy(p + 2, val, vlen);
 	kv_copy(p + 2 + vlen, "\r\n", 2);
+	kv_fill_value(s, it, val, vlen);
 }
 
 enum kv_store_mode { KV_SET, KV_ADD, KV_REPLACE, KV_CAS };
@@ -246,6 +255,9 @@ static enum kv_store_result kv_store_item(struct kv_store *s,
 			return KV_EXISTS;
 		if (expired)
 			kv_unlink(s, (uint32_t)i);
+		else if (it->flags == flags && it->vlen == vlen)
+			/* the same key, flags and length: the same text */
+			kv_fill_value(s, it, val, vlen);
 		else
 			kv_fill(s, it, key, klen, val, vlen, flags);
 		return KV_STORED;

@@ -119,6 +119,37 @@ static void test_set_get(void)
 	kv_store_destroy(s);
 }
 
+/* An overwrite keeps the item's reply text only where it still holds */
+static void test_overwrite_text(void)
+{
+	struct kv_store *s = store(16, 0);
+
+	CHECK(req(s, "set k 7 0 3\r\nabc\r\n", "STORED\r\n"));
+	/* same flags and length: only the value and cas unique change */
+	CHECK(req(s, "set k 7 0 3\r\nxyz\r\n", "STORED\r\n"));
+	CHECK(req(s, "gets k\r\n", "VALUE k 7 3 2\r\nxyz\r\nEND\r\n"));
+	/* other flags, same length */
+	CHECK(req(s, "set k 70 0 3\r\nuvw\r\n", "STORED\r\n"));
+	CHECK(req(s, "get k\r\n", "VALUE k 70 3\r\nuvw\r\nEND\r\n"));
+	/* same flags, other length, longer and shorter */
+	CHECK(req(s, "set k 70 0 12\r\n0123456789ab\r\n", "STORED\r\n"));
+	CHECK(req(s, "get k\r\n",
+		  "VALUE k 70 12\r\n0123456789ab\r\nEND\r\n"));
+	CHECK(req(s, "set k 70 0 1\r\nq\r\n", "STORED\r\n"));
+	CHECK(req(s, "gets k\r\n", "VALUE k 70 1 5\r\nq\r\nEND\r\n"));
+	/* other flags whose text is as long, then back to the first */
+	CHECK(req(s, "set k 71 0 1\r\nr\r\n", "STORED\r\n"));
+	CHECK(req(s, "get k\r\n", "VALUE k 71 1\r\nr\r\nEND\r\n"));
+	CHECK(req(s, "replace k 7 0 3\r\nabc\r\n", "STORED\r\n"));
+	CHECK(req(s, "cas k 7 0 3 7\r\ndef\r\n", "STORED\r\n"));
+	CHECK(req(s, "gets k\r\n", "VALUE k 7 3 8\r\ndef\r\nEND\r\n"));
+	/* deleted and set again: a fresh item, whatever it held before */
+	CHECK(req(s, "delete k\r\n", "DELETED\r\n"));
+	CHECK(req(s, "set k 7 0 2\r\nde\r\n", "STORED\r\n"));
+	CHECK(req(s, "get k\r\n", "VALUE k 7 2\r\nde\r\nEND\r\n"));
+	kv_store_destroy(s);
+}
+
 static void test_multi_get(void)
 {
 	struct kv_store *s = store(16, 0);
@@ -625,6 +656,7 @@ int main(void)
 {
 	test_version();
 	test_set_get();
+	test_overwrite_text();
 	test_multi_get();
 	test_add_replace_cas();
 	test_delete();
