@@ -6,7 +6,7 @@ KV_TESTS := $(KV_DIR)/tests
 KV_TEST_HDRS := $(KV_TESTS)/check.h
 KV_BUILD := build/kvstore
 KV_CORE_SRCS := $(KV_CORE)/kv.c
-KV_CORE_HDRS := $(KV_CORE)/kv.h $(KV_CORE)/mem.h
+KV_CORE_HDRS := $(KV_CORE)/kv.h $(KV_CORE)/mem.h $(KV_CORE)/csum.h
 KV_PKT_SRCS  := $(KV_CORE)/pkt.c
 KV_PKT_HDRS  := $(KV_CORE)/pkt.h $(KV_CORE)/csum.h $(KV_CORE)/mem.h
 # What every front end, Linux and Unikraft, shares: flags, set-up, stats

@@ -76,20 +76,43 @@ static inline uint16_t csum_net16(uint16_t v)
 }
 
 /*
- * The checksum of a sum: folded to 16 bits with end-around carries,
- * each fold adding the halves in one addition of the word and its
- * rotation (the carry out of the low half lands in the high one), then
- * complemented. 0 when data that holds its own checksum is intact.
- * Store it with kv_store16().
+ * A sum folded to 16 bits with end-around carries, each fold adding the
+ * halves in one addition of the word and its rotation (the carry out of
+ * the low half lands in the high one). Not 0 when anything summed was.
  */
-static inline uint16_t csum_fold(uint64_t acc)
+static inline uint16_t csum_reduce(uint64_t acc)
 {
 	uint32_t s;
 
 	acc += acc >> 32 | acc << 32;
 	s = (uint32_t)(acc >> 32);
 	s += s >> 16 | s << 16;
-	return (uint16_t)~(s >> 16);
+	return (uint16_t)(s >> 16);
+}
+
+/*
+ * The checksum of a sum: csum_reduce() complemented. 0 when data that
+ * holds its own checksum is intact. Store it with kv_store16().
+ */
+static inline uint16_t csum_fold(uint64_t acc)
+{
+	return (uint16_t)~csum_reduce(acc);
+}
+
+/*
+ * The sum of bytes summed from their own start, as it counts where they
+ * lie off bytes into the summed data: at an odd offset each byte sits
+ * in the other half of its 16-bit word, which swaps the folded sum's
+ * bytes (RFC 1071 2.(B)), i.e. multiplies it by 2^8 modulo 2^16 - 1;
+ * rotating the 64-bit sum by 8 bits does that modulo 2^64 - 1, of
+ * which 2^16 - 1 is a factor. So a reply built from pieces whose sums
+ * are known is summed without reading it again.
+ */
+static inline uint64_t csum_at(uint64_t sum, size_t off)
+{
+	unsigned int r = (unsigned int)(off & 1) * 8;
+
+	return sum << r | sum >> (-r & 63);
 }
 
 #endif /* __KV_CSUM_H__ */

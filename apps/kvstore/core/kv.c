@@ -23,6 +23,7 @@
 #include <sys/mman.h>
 #endif
 
+#include "csum.h"
 #include "kv.h"
 #include "mem.h"
 
@@ -35,7 +36,10 @@
  * An item keeps the text of its get reply, as memcached keeps its
  * header line's suffix: data holds "VALUE <key> <flags> <bytes>", then
  * "\r\n<value>\r\n", so that a get copies one run of bytes and formats
- * no number; gets puts the cas unique before the first "\r\n".
+ * no number; gets puts the cas unique before the first "\r\n". The
+ * first get after a set sums the text for the checksum of the replies
+ * that carry it, so that a packet front end does not read them again
+ * (kv_handle_csum()); a set only marks the sum unknown.
  */
 struct kv_item {
 	uint64_t cas;
@@ -43,6 +47,7 @@ struct kv_item {
 	uint16_t klen;
 	uint16_t vlen;
 	uint16_t hlen;		/* "VALUE <key> <flags> <bytes>" */
+	uint16_t sum;		/* csum_reduce() of the text, 0: unknown */
 	uint8_t data[];
 };
 
@@ -75,11 +80,16 @@ struct kv_store {
 	struct kv_stats stats;
 };
 
-/* Reply under construction: writes past cap only set overflow. */
+/* Reply under construction: writes past cap only set overflow. sums
+ * add up the 16-bit checksum sums (csum.h) of what was put at even and
+ * at odd offsets, with no carry to take care of, so that a put adds
+ * its sum in one step.
+ */
 struct kv_reply {
 	uint8_t *buf;
 	size_t len;
 	size_t cap;
+	uint64_t sums[2];
 	int overflow;
 };
 
@@ -201,6 +211,7 @@ static void kv_fill_value(struct kv_store *s, struct kv_item *it,
 			  const uint8_t *val, size_t vlen)
 {
 	it->cas = s->next_cas++;
+	it->sum = 0;
 	kv_copy(it->data + it->hlen + 2, val, vlen);
 }
 
@@ -457,17 +468,39 @@ int kv_preload(struct kv_store *s, uint32_t n, uint32_t value_size)
 
 /* ---- reply building ---- */
 
-static inline void put(struct kv_reply *r, const void *p, size_t len)
+/* Appends len bytes at p whose checksum sum is sum. Always inline: a
+ * get's reply is copied with no call.
+ */
+static inline __attribute__((always_inline))
+void put_summed(struct kv_reply *r, const void *p, size_t len, uint16_t sum)
 {
 	if (len > r->cap - r->len) {
 		r->overflow = 1;
 		return;
 	}
 	kv_copy(r->buf + r->len, p, len);
+	r->sums[r->len & 1] += sum;
 	r->len += len;
 }
 
-#define PUT_STR(r, str)	put((r), (str), sizeof(str) - 1)
+static void put(struct kv_reply *r, const void *p, size_t len)
+{
+	put_summed(r, p, len, csum_reduce(csum_partial(p, len, 0)));
+}
+
+/* Cuts the reply back to len bytes, summed again (not on a hot path) */
+static void reply_cut(struct kv_reply *r, size_t len)
+{
+	r->len = len;
+	r->sums[0] = csum_reduce(csum_partial(r->buf, len, 0));
+	r->sums[1] = 0;
+}
+
+/* A constant string, with its sum worked out by the compiler */
+#define PUT_STR(r, str)							\
+	put_summed((r), (str), sizeof(str) - 1,				\
+		   csum_reduce(csum_partial((const uint8_t *)(str),	\
+					    sizeof(str) - 1, 0)))
 
 static void put_u64(struct kv_reply *r, uint64_t v)
 {
@@ -476,14 +509,17 @@ static void put_u64(struct kv_reply *r, uint64_t v)
 	put(r, tmp, fmt_u64(tmp, v));
 }
 
-static void put_value(struct kv_reply *r, const struct kv_item *it,
-		      int with_cas)
+static void put_value(struct kv_reply *r, struct kv_item *it, int with_cas)
 {
 	/* "\r\n<value>\r\n" */
 	size_t tail = 2 + (size_t)it->vlen + 2;
 
 	if (!with_cas) {
-		put(r, it->data, it->hlen + tail);
+		/* text that sums to 0 mod 0xffff folds to 0xffff, never 0 */
+		if (!it->sum)
+			it->sum = csum_reduce(csum_partial(it->data,
+							   it->hlen + tail, 0));
+		put_summed(r, it->data, it->hlen + tail, it->sum);
 		return;
 	}
 	put(r, it->data, it->hlen);
@@ -589,7 +625,7 @@ static enum kv_next cmd_get(struct kv_store *s, struct kv_reply *r,
 			    const uint8_t *p, size_t len, int with_cas)
 {
 	size_t i = 0, start, mark = r->len;
-	const struct kv_item *it;
+	struct kv_item *it;
 	int nkeys = 0;
 
 	for (;;) {
@@ -600,7 +636,7 @@ static enum kv_next cmd_get(struct kv_store *s, struct kv_reply *r,
 		start = i;
 		i = word_end(p, i, len);
 		if (i - start > KV_KEY_MAX) {
-			r->len = mark;
+			reply_cut(r, mark);
 			return reply_error(s, r, err_line);
 		}
 		nkeys++;
@@ -614,7 +650,7 @@ static enum kv_next cmd_get(struct kv_store *s, struct kv_reply *r,
 		put_value(r, it, with_cas);
 	}
 	if (!nkeys) {
-		r->len = mark;
+		reply_cut(r, mark);
 		return reply_error(s, r, "ERROR");
 	}
 	PUT_STR(r, "END\r\n");
@@ -652,6 +688,25 @@ static enum kv_next cmd_delete(struct kv_store *s, struct kv_reply *r,
 	return KV_CONTINUE;
 }
 
+/* Constant strings: a set's reply needs no strlen() and no summing */
+static void put_result(struct kv_reply *r, enum kv_store_result res)
+{
+	switch (res) {
+	case KV_STORED:
+		PUT_STR(r, "STORED\r\n");
+		break;
+	case KV_NOT_STORED:
+		PUT_STR(r, "NOT_STORED\r\n");
+		break;
+	case KV_EXISTS:
+		PUT_STR(r, "EXISTS\r\n");
+		break;
+	default:
+		PUT_STR(r, "NOT_FOUND\r\n");
+		break;
+	}
+}
+
 /* Storage commands: "<cmd> <key> <flags> <exptime> <bytes> [noreply]",
  * cas with "<cas unique>" before noreply; the data block follows the
  * command line. *pos is moved past the data block.
@@ -661,15 +716,6 @@ static enum kv_next cmd_store(struct kv_store *s, struct kv_reply *r,
 			      const struct kv_token *tok, int ntok,
 			      const uint8_t *in, size_t inlen, size_t *pos)
 {
-	/* with their lengths: a set's reply needs no strlen() */
-#define KV_RESULT(str)	{ (const uint8_t *)(str), sizeof(str) - 1 }
-	static const struct kv_token results[] = {
-		[KV_STORED] = KV_RESULT("STORED\r\n"),
-		[KV_NOT_STORED] = KV_RESULT("NOT_STORED\r\n"),
-		[KV_EXISTS] = KV_RESULT("EXISTS\r\n"),
-		[KV_NOT_FOUND] = KV_RESULT("NOT_FOUND\r\n"),
-	};
-#undef KV_RESULT
 	int nargs = mode == KV_CAS ? 6 : 5, neg, expired, noreply;
 	uint64_t flags, exptime, vlen, cas = 0;
 	enum kv_store_result res;
@@ -701,7 +747,7 @@ static enum kv_next cmd_store(struct kv_store *s, struct kv_reply *r,
 		return reply_error(s, r,
 				   "SERVER_ERROR out of memory storing object");
 	if (!noreply)
-		put(r, results[res].p, results[res].len);
+		put_result(r, res);
 	return KV_CONTINUE;
 }
 
@@ -782,13 +828,13 @@ static enum kv_next kv_command(struct kv_store *s, struct kv_reply *r,
 /* Replaces whatever was built after the frame header with one error. */
 static void reply_replace(struct kv_reply *r, const char *msg)
 {
-	r->len = KV_FRAME_HDR_LEN;
+	reply_cut(r, KV_FRAME_HDR_LEN);
 	r->overflow = 0;
 	put(r, msg, strlen(msg));
 }
 
-size_t kv_handle(struct kv_store *s, const uint8_t *in, size_t inlen,
-		 uint8_t *out, size_t outcap)
+size_t kv_handle_csum(struct kv_store *s, const uint8_t *in, size_t inlen,
+		      uint8_t *out, size_t outcap, uint64_t *sum)
 {
 	struct kv_reply r = {
 		.buf = out,
@@ -812,6 +858,8 @@ size_t kv_handle(struct kv_store *s, const uint8_t *in, size_t inlen,
 	memset(out + 2, 0, 6);
 	out[5] = 1;
 	r.len = KV_FRAME_HDR_LEN;
+	/* the id's word and the count's, 1 */
+	r.sums[0] = (uint64_t)kv_load16(in) + csum_net16(1);
 
 	while (pos < inlen) {
 		/* an unterminated line is a request memcached waits on */
@@ -851,5 +899,13 @@ size_t kv_handle(struct kv_store *s, const uint8_t *in, size_t inlen,
 		}
 	}
 	s->stats.bytes_written += r.len;
+	if (sum)
+		*sum = r.sums[0] + csum_at(r.sums[1], 1);
 	return r.len;
+}
+
+size_t kv_handle(struct kv_store *s, const uint8_t *in, size_t inlen,
+		 uint8_t *out, size_t outcap)
+{
+	return kv_handle_csum(s, in, inlen, out, outcap, NULL);
 }

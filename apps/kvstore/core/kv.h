@@ -99,6 +99,16 @@ void kv_preload_value(uint32_t i, uint8_t *buf, size_t len);
 size_t kv_handle(struct kv_store *s, const uint8_t *in, size_t inlen,
 		 uint8_t *out, size_t outcap);
 
+/*
+ * kv_handle(), that also sets *sum, unless sum is NULL, to the reply's
+ * checksum sum: what csum_partial(out, length, 0) would return, up to
+ * end-around carries (csum_fold() of both is the same), taken from sums
+ * kept with the items rather than from the reply's bytes. *sum is set
+ * only when the length returned is not 0.
+ */
+size_t kv_handle_csum(struct kv_store *s, const uint8_t *in, size_t inlen,
+		      uint8_t *out, size_t outcap, uint64_t *sum);
+
 const struct kv_stats *kv_get_stats(const struct kv_store *s);
 
 #endif /* __KV_H__ */

@@ -3,17 +3,19 @@
  * libFuzzer target: one datagram into kv_handle(), on a small table
  * (so "full" is reached) that is rebuilt per input, so every finding
  * replays alone. The reply must stay within its buffer, echo the
- * request id and end a line; ASan and UBSan watch every access.
+ * request id, end a line and come with the checksum sum of its bytes;
+ * ASan and UBSan watch every access.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "csum.h"
 #include "kv.h"
 
 #define FUZZ_CAPACITY	8
 
 static void check_reply(const uint8_t *in, const uint8_t *out, size_t len,
-			size_t cap)
+			size_t cap, uint64_t sum)
 {
 	if (!len)
 		return;
@@ -23,6 +25,8 @@ static void check_reply(const uint8_t *in, const uint8_t *out, size_t len,
 	    memcmp(out + 2, "\0\0\0\1\0\0", 6))
 		abort();
 	if (out[len - 2] != '\r' || out[len - 1] != '\n')
+		abort();
+	if (csum_fold(sum) != csum_fold(csum_partial(out, len, 0)))
 		abort();
 }
 
@@ -35,15 +39,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static uint8_t out[KV_DATAGRAM_MAX];
 	struct kv_store *s = kv_store_create(&cfg);
 	size_t len, small;
+	uint64_t sum;
 
 	if (!s || kv_preload(s, FUZZ_CAPACITY / 2, 100))
 		abort();
-	len = kv_handle(s, data, size, out, sizeof(out));
-	check_reply(data, out, len, sizeof(out));
+	len = kv_handle_csum(s, data, size, out, sizeof(out), &sum);
+	check_reply(data, out, len, sizeof(out), sum);
 	/* the same request again, into a buffer too small for most replies */
 	small = size % 64;
-	len = kv_handle(s, data, size, out, small);
-	check_reply(data, out, len, small);
+	len = kv_handle_csum(s, data, size, out, small, &sum);
+	check_reply(data, out, len, small, sum);
 	if (kv_get_stats(s)->curr_items > FUZZ_CAPACITY)
 		abort();
 	kv_store_destroy(s);

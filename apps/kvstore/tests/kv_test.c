@@ -9,21 +9,26 @@
 #include <string.h>
 
 #include "check.h"
+#include "csum.h"
 #include "kv.h"
 
 static uint8_t out[2048];
 static size_t outlen;
 
 /* Sends body in one datagram with request id 0x1234 and an exact-size,
- * heap-allocated copy, so ASan catches any read past its end.
+ * heap-allocated copy, so ASan catches any read past its end. Every
+ * reply's sum, kept as it was built, must be that of its bytes.
  */
 static size_t send_raw(struct kv_store *s, const void *dgram, size_t len)
 {
 	uint8_t *in = malloc(len ? len : 1);
+	uint64_t sum;
 
 	memcpy(in, dgram, len);
 	memset(out, 0xee, sizeof(out));
-	outlen = kv_handle(s, in, len, out, sizeof(out));
+	outlen = kv_handle_csum(s, in, len, out, sizeof(out), &sum);
+	if (outlen)
+		CHECK(csum_fold(sum) == csum_fold(csum_partial(out, outlen, 0)));
 	free(in);
 	return outlen;
 }
