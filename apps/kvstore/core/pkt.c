@@ -166,15 +166,30 @@ size_t pkt_arp_reply(const struct pkt_iface *me,
 	return PKT_ETH_MIN;
 }
 
-size_t pkt_udp_reply(const struct pkt_iface *me, const struct pkt_peer *peer,
-		     uint8_t *out, size_t cap, size_t payload_len)
+/* A reply frame's length, or 0 when cap or one IPv4 datagram is short */
+static size_t udp_reply_len(size_t cap, size_t payload_len)
 {
-	uint8_t *ip = out + PKT_ETH_HLEN, *udp = ip + IP_HLEN;
 	size_t len = PKT_UDP_HLEN + payload_len;
-	uint16_t udp_len, csum;
 
 	if (payload_len > IP_TOTAL_MAX - IP_HLEN - UDP_HLEN || cap < len ||
 	    cap < PKT_ETH_MIN)
+		return 0;
+	return len;
+}
+
+size_t pkt_udp_reply_csum(const struct pkt_iface *me,
+			  const struct pkt_peer *peer, uint8_t *out,
+			  size_t cap, size_t payload_len, uint64_t payload_sum)
+{
+	/* the header words that are the same in every reply */
+	const uint64_t ip_fixed = csum_net16(0x4500) + csum_net16(IP_FLAG_DF) +
+				  csum_net16(IP_TTL << 8 | IP_PROTO_UDP);
+	uint8_t *ip = out + PKT_ETH_HLEN, *udp = ip + IP_HLEN;
+	size_t len = udp_reply_len(cap, payload_len);
+	uint16_t udp_len, csum;
+	uint64_t addrs;
+
+	if (!len)
 		return 0;
 	udp_len = (uint16_t)(UDP_HLEN + payload_len);
 	put_eth(out, me, peer, ETHERTYPE_IPV4);
@@ -186,16 +201,21 @@ size_t pkt_udp_reply(const struct pkt_iface *me, const struct pkt_peer *peer,
 	put16(ip + 6, IP_FLAG_DF);
 	ip[8] = IP_TTL;
 	ip[9] = IP_PROTO_UDP;
-	put16(ip + 10, 0);
 	memcpy(ip + 12, &me->ip, 4);
 	memcpy(ip + 16, &peer->ip, 4);
-	kv_store16(ip + 10, csum_fold(csum_partial(ip, IP_HLEN, 0)));
+	/* both checksums from the fields' values, not the bytes written */
+	addrs = (uint64_t)me->ip + peer->ip;
+	kv_store16(ip + 10, csum_fold(addrs + ip_fixed +
+				      csum_net16((uint16_t)(IP_HLEN + udp_len))));
 
 	put16(udp, me->port);
 	put16(udp + 2, peer->port);
 	put16(udp + 4, udp_len);
-	put16(udp + 6, 0);
-	csum = csum_fold(csum_partial(udp, udp_len, csum_pseudo(ip, udp_len)));
+	/* the pseudo header counts the UDP length once more */
+	csum = csum_fold(csum_add(payload_sum,
+				  addrs + csum_net16(IP_PROTO_UDP) +
+				  2 * (uint64_t)csum_net16(udp_len) +
+				  csum_net16(me->port) + csum_net16(peer->port)));
 	/* 0 means "no checksum": a computed 0 is sent as its complement */
 	kv_store16(udp + 6, csum ? csum : 0xffff);
 
@@ -204,4 +224,14 @@ size_t pkt_udp_reply(const struct pkt_iface *me, const struct pkt_peer *peer,
 		len = PKT_ETH_MIN;
 	}
 	return len;
+}
+
+size_t pkt_udp_reply(const struct pkt_iface *me, const struct pkt_peer *peer,
+		     uint8_t *out, size_t cap, size_t payload_len)
+{
+	if (!udp_reply_len(cap, payload_len))
+		return 0;
+	return pkt_udp_reply_csum(me, peer, out, cap, payload_len,
+				  csum_partial(out + PKT_UDP_HLEN, payload_len,
+					       0));
 }

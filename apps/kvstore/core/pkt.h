@@ -12,10 +12,12 @@
  *		send tx[0..n);
  *		break;
  *	case PKT_UDP:
- *		m = kv_handle(store, rx.payload, rx.len,
- *			      tx + PKT_UDP_HLEN, txcap - PKT_UDP_HLEN);
+ *		m = kv_handle_csum(store, rx.payload, rx.len,
+ *				   tx + PKT_UDP_HLEN, txcap - PKT_UDP_HLEN,
+ *				   &sum);
  *		if (m)
- *			send tx[0..pkt_udp_reply(&me, &rx.peer, tx, txcap, m));
+ *			send tx[0..pkt_udp_reply_csum(&me, &rx.peer, tx,
+ *						      txcap, m, sum));
  *		break;
  *	default:
  *		count and drop;
@@ -93,5 +95,14 @@ size_t pkt_arp_reply(const struct pkt_iface *me,
  */
 size_t pkt_udp_reply(const struct pkt_iface *me, const struct pkt_peer *peer,
 		     uint8_t *out, size_t cap, size_t payload_len);
+
+/*
+ * pkt_udp_reply() for a payload whose checksum sum is known (csum.h:
+ * what csum_partial() of it returns, up to end-around carries, as
+ * kv_handle_csum() gives it), so that the payload is not read again.
+ */
+size_t pkt_udp_reply_csum(const struct pkt_iface *me,
+			  const struct pkt_peer *peer, uint8_t *out,
+			  size_t cap, size_t payload_len, uint64_t payload_sum);
 
 #endif /* __KV_PKT_H__ */

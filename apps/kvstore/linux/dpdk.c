@@ -91,6 +91,7 @@ static size_t answer(struct kv_store *store, const struct pkt_iface *me,
 {
 	struct pkt_rx rx;
 	size_t cap, off, len = 0, plen;
+	uint64_t sum;
 	uint8_t *buf;
 
 	/* a chained mbuf would be a frame beyond one buffer: not ours */
@@ -108,10 +109,12 @@ static size_t answer(struct kv_store *store, const struct pkt_iface *me,
 				     rte_pktmbuf_tailroom(m));
 	case PKT_UDP:
 		buf = reply_room(m, &rx, &off, &cap);
-		plen = kv_handle(store, rx.payload, rx.len,
-				 buf + PKT_UDP_HLEN, cap - PKT_UDP_HLEN);
+		plen = kv_handle_csum(store, rx.payload, rx.len,
+				      buf + PKT_UDP_HLEN, cap - PKT_UDP_HLEN,
+				      &sum);
 		if (plen)
-			len = pkt_udp_reply(me, &rx.peer, buf, cap, plen);
+			len = pkt_udp_reply_csum(me, &rx.peer, buf, cap, plen,
+						 sum);
 		if (len)
 			m->data_off += (uint16_t)off;
 		return len;

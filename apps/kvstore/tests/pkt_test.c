@@ -413,16 +413,19 @@ static void test_zero_checksum(void)
 }
 
 /* Replies of every payload length at odd and even start addresses
- * carry the reference checksum; requests of random length parse.
+ * carry the reference checksum, and are the same when the payload's sum
+ * is given, summed in two pieces split anywhere; requests of random
+ * length parse.
  */
 static void test_checksum_lengths(void)
 {
 	struct pkt_iface m = me();
 	struct pkt_peer p = { .port = 1 };
-	static uint8_t buf[2048 + 8];
+	static uint8_t buf[2048 + 8], again[2048];
 	char payload[1200];
 	struct pkt_rx rx;
-	size_t n, len, off, i;
+	size_t n, len, off, i, cut;
+	uint64_t sum;
 	uint8_t *out;
 
 	memcpy(p.mac, peer_mac, 6);
@@ -438,6 +441,13 @@ static void test_checksum_lengths(void)
 		CHECK(rfc1071(out + 14, 20, 0) == 0);
 		CHECK(rfc1071(out + 34, 8 + len,
 			      pseudo(out + 14, 8 + len)) == 0);
+		cut = len ? (size_t)rand() % (len + 1) : 0;
+		sum = csum_add(csum_partial(out + PKT_UDP_HLEN, cut, 0),
+			       csum_at(csum_partial(out + PKT_UDP_HLEN + cut,
+						    len - cut, 0), cut));
+		memcpy(again + PKT_UDP_HLEN, out + PKT_UDP_HLEN, len);
+		CHECK(pkt_udp_reply_csum(&m, &p, again, 2048, len, sum) == n);
+		CHECK(!memcmp(again, out, n));
 	}
 	for (i = 0; i < 300; i++) {
 		len = (size_t)(rand() % (int)(sizeof(payload) - 1));

@@ -27,15 +27,18 @@ static size_t answer(const struct pkt_iface *me, struct kv_store *store,
 		     const struct vnet_buf *in, uint8_t *out, size_t cap)
 {
 	struct pkt_rx rx;
+	uint64_t sum;
 	size_t m;
 
 	switch (pkt_parse(me, in->data, in->len, &rx)) {
 	case PKT_ARP:
 		return pkt_arp_reply(me, &rx.peer, out, cap);
 	case PKT_UDP:
-		m = kv_handle(store, rx.payload, rx.len, out + PKT_UDP_HLEN,
-			      cap - PKT_UDP_HLEN);
-		return m ? pkt_udp_reply(me, &rx.peer, out, cap, m) : 0;
+		/* the reply's sum comes with it: its bytes are not read */
+		m = kv_handle_csum(store, rx.payload, rx.len,
+				   out + PKT_UDP_HLEN, cap - PKT_UDP_HLEN, &sum);
+		return m ? pkt_udp_reply_csum(me, &rx.peer, out, cap, m, sum)
+			 : 0;
 	default:
 		/* Malformed or not for us: the core's stats do not see it */
 		return 0;
