@@ -53,9 +53,9 @@ static inline void kv_store16(void *p, uint16_t v)
 }
 
 /*
- * memcpy() for buffers that do not overlap, two words a round. The tail
- * is one last word that overlaps the one before it rather than a byte
- * loop.
+ * memcpy() for buffers that do not overlap, 16 bytes a round (one
+ * vector load and store where the machine has them). The tail is one
+ * last round that overlaps the one before it rather than a byte loop.
  */
 static inline void kv_copy(void *dst, const void *src, size_t n)
 {
@@ -64,14 +64,13 @@ static inline void kv_copy(void *dst, const void *src, size_t n)
 	uint64_t tail;
 	size_t i;
 
-	if (n >= 8) {
+	if (n >= 16) {
+		for (i = 0; i + 16 < n; i += 16)
+			__builtin_memcpy(d + i, s + i, 16);
+		__builtin_memcpy(d + n - 16, s + n - 16, 16);
+	} else if (n >= 8) {
 		tail = kv_load64(s + n - 8);
-		for (i = 0; i + 16 < n; i += 16) {
-			kv_store64(d + i, kv_load64(s + i));
-			kv_store64(d + i + 8, kv_load64(s + i + 8));
-		}
-		if (i + 8 < n)
-			kv_store64(d + i, kv_load64(s + i));
+		kv_store64(d, kv_load64(s));
 		kv_store64(d + n - 8, tail);
 	} else if (n >= 4) {
 		tail = kv_load32(s + n - 4);
