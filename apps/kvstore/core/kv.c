@@ -48,6 +48,7 @@ struct kv_item {
 	uint16_t vlen;
 	uint16_t hlen;		/* "VALUE <key> <flags> <bytes>" */
 	uint16_t sum;		/* csum_reduce() of the text, 0: unknown */
+	uint16_t hlen_sum;	/* csum_reduce() of its first hlen bytes */
 	uint8_t data[];
 };
 
@@ -233,6 +234,7 @@ static void kv_fill(struct kv_store *s, struct kv_item *it,
 	*p++ = ' ';
 	p += fmt_u64(p, vlen);
 	it->hlen = (uint16_t)(p - it->data);
+	it->hlen_sum = csum_reduce(csum_partial(it->data, it->hlen, 0));
 	kv_copy(p, "\r\n", 2);
 	kv_copy(p + 2 + vlen, "\r\n", 2);
 	kv_fill_value(s, it, val, vlen);
@@ -509,23 +511,33 @@ static void put_u64(struct kv_reply *r, uint64_t v)
 	put(r, tmp, fmt_u64(tmp, v));
 }
 
+/* The sum of an item's text of len bytes, summed at the first get */
+static inline uint16_t item_sum(struct kv_item *it, size_t len)
+{
+	/* text that sums to 0 mod 0xffff folds to 0xffff, never 0 */
+	if (!it->sum)
+		it->sum = csum_reduce(csum_partial(it->data, len, 0));
+	return it->sum;
+}
+
 static void put_value(struct kv_reply *r, struct kv_item *it, int with_cas)
 {
 	/* "\r\n<value>\r\n" */
 	size_t tail = 2 + (size_t)it->vlen + 2;
+	uint64_t tail_sum;
 
 	if (!with_cas) {
-		/* text that sums to 0 mod 0xffff folds to 0xffff, never 0 */
-		if (!it->sum)
-			it->sum = csum_reduce(csum_partial(it->data,
-							   it->hlen + tail, 0));
-		put_summed(r, it->data, it->hlen + tail, it->sum);
+		put_summed(r, it->data, it->hlen + tail,
+			   item_sum(it, it->hlen + tail));
 		return;
 	}
-	put(r, it->data, it->hlen);
+	/* the text's sum less its first hlen bytes', where the tail lies */
+	tail_sum = csum_at((uint64_t)item_sum(it, it->hlen + tail) +
+			   (uint16_t)~it->hlen_sum, it->hlen);
+	put_summed(r, it->data, it->hlen, it->hlen_sum);
 	PUT_STR(r, " ");
 	put_u64(r, it->cas);
-	put(r, it->data + it->hlen, tail);
+	put_summed(r, it->data + it->hlen, tail, csum_reduce(tail_sum));
 }
 
 static void put_stat(struct kv_reply *r, const char *name, uint64_t v)
