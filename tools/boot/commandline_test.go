@@ -60,9 +60,9 @@ func TestDPDKAndMemcachedCommandLines(t *testing.T) {
 		server []string
 		want   string
 	}{
-		{"linux-dpdk", []string{"--port", "11211"}, "console=ttyS0 panic=-1 quiet ukkv.ip=10.9.8.2/24 ukkv.run=kvstore-linux-dpdk" +
+		{"linux-dpdk", []string{"--port", "11211"}, "console=ttyS0 panic=-1 quiet init_on_alloc=0 ukkv.ip=10.9.8.2/24 ukkv.run=kvstore-linux-dpdk" +
 			" ukkv.uio=1 ukkv.hugepages=96 -- --lcores 0@0 -n 1 -- --ip 10.9.8.2 --port 11211"},
-		{"memcached", []string{"-t", "1"}, "console=ttyS0 panic=-1 quiet ukkv.ip=10.9.8.2/24 ukkv.run=memcached" +
+		{"memcached", []string{"-t", "1"}, "console=ttyS0 panic=-1 quiet init_on_alloc=0 ukkv.ip=10.9.8.2/24 ukkv.run=memcached" +
 			" ukkv.readyudp=11211 -- -U 11211 -p 0 -l 0.0.0.0 -u root -t 1"},
 	} {
 		v, err := variant.Lookup(tc.name)

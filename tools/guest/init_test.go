@@ -10,12 +10,12 @@ import (
 
 func TestKernelArgsPassServerArgsToInit(t *testing.T) {
 	got := KernelArgs("10.1.2.2/24", Run{Program: "kvstore-linux-batch", Args: []string{"--port", "11211", "--batch", "8"}})
-	want := "console=ttyS0 panic=-1 quiet ukkv.ip=10.1.2.2/24 ukkv.run=kvstore-linux-batch -- --port 11211 --batch 8"
+	want := "console=ttyS0 panic=-1 quiet init_on_alloc=0 ukkv.ip=10.1.2.2/24 ukkv.run=kvstore-linux-batch -- --port 11211 --batch 8"
 	if got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
 	got = KernelArgs("10.1.2.2/24", Run{Program: "memcached", Args: []string{"-U", "11211"}, ReadyUDP: 11211})
-	want = "console=ttyS0 panic=-1 quiet ukkv.ip=10.1.2.2/24 ukkv.run=memcached ukkv.readyudp=11211 -- -U 11211"
+	want = "console=ttyS0 panic=-1 quiet init_on_alloc=0 ukkv.ip=10.1.2.2/24 ukkv.run=memcached ukkv.readyudp=11211 -- -U 11211"
 	if got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
