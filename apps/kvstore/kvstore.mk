@@ -16,7 +16,7 @@ KV_OPT_HDRS  := $(KV_COMMON)/options.h $(KV_COMMON)/batch.h
 
 KV_LINUX     := $(KV_DIR)/linux
 KV_LINUX_COMMON := $(KV_LINUX)/server.c $(KV_OPT_SRCS) $(KV_CORE_SRCS)
-KV_LINUX_DEPS   := $(KV_LINUX_COMMON) $(KV_LINUX)/server.h $(KV_OPT_HDRS) \
+KV_LINUX_DEPS   := $(KV_LINUX_COMMON) $(KV_LINUX)/server.h $(KV_LINUX)/gso.h $(KV_OPT_HDRS) \
 	$(KV_CORE_HDRS)
 # Static: the binaries are copied as they are into a Linux guest's initramfs.
 # KV_HUGEPAGES puts the table on transparent huge pages (Linux only).
@@ -103,10 +103,15 @@ $(KV_BUILD)/options_test: $(KV_TESTS)/options_test.c $(KV_OPT_SRCS) $(KV_OPT_HDR
 $(KV_BUILD)/batch_test: $(KV_TESTS)/batch_test.c $(KV_COMMON)/batch.h $(KV_TEST_HDRS) | $(KV_BUILD)
 	$(CC) $(KV_SAN_CFLAGS) -I$(KV_COMMON) -o $@ $(KV_TESTS)/batch_test.c
 
-# The front ends' shared options and batching policy
-check-kvcommon: $(KV_BUILD)/options_test $(KV_BUILD)/batch_test
+$(KV_BUILD)/gso_test: $(KV_TESTS)/gso_test.c $(KV_LINUX)/gso.h $(KV_TEST_HDRS) | $(KV_BUILD)
+	$(CC) $(KV_SAN_CFLAGS) -D_GNU_SOURCE -I$(KV_LINUX) -o $@ $(KV_TESTS)/gso_test.c
+
+# The front ends' shared options and batching policy, and which replies
+# kvstore-linux-batch sends as one
+check-kvcommon: $(KV_BUILD)/options_test $(KV_BUILD)/batch_test $(KV_BUILD)/gso_test
 	$(KV_BUILD)/options_test
 	$(KV_BUILD)/batch_test
+	$(KV_BUILD)/gso_test
 
 $(KV_BUILD)/pkt_test: $(KV_TESTS)/pkt_test.c $(KV_PKT_SRCS) $(KV_PKT_HDRS) $(KV_TEST_HDRS) | $(KV_BUILD)
 	$(CC) $(KV_SAN_CFLAGS) -o $@ $(KV_TESTS)/pkt_test.c $(KV_PKT_SRCS)

@@ -4,22 +4,40 @@
  * replies in one sendmmsg(), so the system call cost is shared. Batches
  * adapt as batch.h says: recvmmsg() blocks for the first datagram only
  * and takes what else already waits, and the replies leave at once.
+ * Replies of one length to one peer in a row leave as one UDP GSO send
+ * (gso.h), so the kernel's per-datagram send path is shared too.
  */
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include "gso.h"
 #include "server.h"
+
+/* One send of replies [first, first + count) of the batch's. */
+struct gso_send {
+	unsigned int first, count;
+	union {
+		char buf[CMSG_SPACE(sizeof(uint16_t))];
+		struct cmsghdr align;
+	} ctl;
+};
 
 struct batch {
 	struct mmsghdr *rmsg, *tmsg;
 	struct iovec *riov, *tiov;
 	struct sockaddr_in *peer;
 	uint8_t *rx, *tx;	/* batch slots of KVL_RX_MAX, KV_DATAGRAM_MAX */
+	struct mmsghdr *gmsg;	/* the sends of the replies, runs as one */
+	struct gso_send *gsend;
 };
+
+/* Cleared when the kernel or the device refuses a GSO send. */
+static int gso_on = 1;
 
 /* The buffers and the receive headers, set up once. */
 static void batch_alloc(struct batch *b, uint32_t n)
@@ -33,8 +51,10 @@ static void batch_alloc(struct batch *b, uint32_t n)
 	b->peer = calloc(n, sizeof(*b->peer));
 	b->rx = calloc(n, KVL_RX_MAX);
 	b->tx = calloc(n, KV_DATAGRAM_MAX);
+	b->gmsg = calloc(n, sizeof(*b->gmsg));
+	b->gsend = calloc(n, sizeof(*b->gsend));
 	if (!b->rmsg || !b->tmsg || !b->riov || !b->tiov || !b->peer ||
-	    !b->rx || !b->tx) {
+	    !b->rx || !b->tx || !b->gmsg || !b->gsend) {
 		fprintf(stderr, "kvstore-linux-batch: no memory for a batch "
 			"of %u\n", n);
 		exit(KVOPT_EXIT_FAIL);
@@ -60,6 +80,8 @@ static void batch_free(struct batch *b)
 	free(b->peer);
 	free(b->rx);
 	free(b->tx);
+	free(b->gmsg);
+	free(b->gsend);
 }
 
 /* Sends replies [0, n); a datagram that cannot be sent is skipped. */
@@ -74,6 +96,60 @@ static void send_all(int fd, struct mmsghdr *msgs, unsigned int n)
 			done += (unsigned int)r;
 		else if (r < 0 && errno != EINTR)
 			done++;
+	}
+}
+
+/* Sends g's run of replies as one datagram of segments of their length. */
+static void gso_prepare(struct batch *b, unsigned int k, struct gso_send *g)
+{
+	struct msghdr *m = &b->gmsg[k].msg_hdr;
+	struct cmsghdr *c;
+
+	*m = b->tmsg[g->first].msg_hdr;
+	m->msg_iovlen = g->count;
+	if (g->count == 1)
+		return;
+	m->msg_control = g->ctl.buf;
+	m->msg_controllen = sizeof(g->ctl.buf);
+	c = CMSG_FIRSTHDR(m);
+	c->cmsg_level = SOL_UDP;
+	c->cmsg_type = UDP_SEGMENT;
+	c->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+	*(uint16_t *)(void *)CMSG_DATA(c) =
+		(uint16_t)m->msg_iov[0].iov_len;
+}
+
+/*
+ * Sends replies [0, n): each run kvl_gso_run() finds as one send. A GSO
+ * send refused goes again a datagram at a time, as all sends after it.
+ */
+static void send_replies(int fd, struct batch *b, unsigned int n)
+{
+	unsigned int i, k = 0, done = 0;
+	struct gso_send *g;
+	int r;
+
+	if (!gso_on) {
+		send_all(fd, b->tmsg, n);
+		return;
+	}
+	for (i = 0; i < n; i += g->count, k++) {
+		g = &b->gsend[k];
+		g->first = i;
+		g->count = kvl_gso_run(b->tmsg, i, n);
+		gso_prepare(b, k, g);
+	}
+	while (done < k) {
+		r = sendmmsg(fd, b->gmsg + done, k - done, 0);
+		if (r > 0) {
+			done += (unsigned int)r;
+		} else if (r < 0 && errno != EINTR) {
+			g = &b->gsend[done++];
+			if (g->count > 1) {
+				gso_on = 0;
+				send_all(fd, b->tmsg + g->first, g->count);
+			}
+		}
 	}
 }
 
@@ -121,7 +197,7 @@ int main(int argc, char *argv[])
 			};
 			nout++;
 		}
-		send_all(srv.fd, b.tmsg, nout);
+		send_replies(srv.fd, &b, nout);
 		/* the kernel shortened them to the peers' address length */
 		for (i = 0; i < (unsigned int)n; i++)
 			b.rmsg[i].msg_hdr.msg_namelen = sizeof(b.peer[i]);
