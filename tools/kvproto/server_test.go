@@ -3,10 +3,13 @@ package kvproto_test
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/ukkv/ukkv/tools/kvproto"
 	"github.com/ukkv/ukkv/tools/kvproto/kvtest"
@@ -87,4 +90,64 @@ func TestMemcached(t *testing.T) {
 			t.Fatalf("get of a %d-byte value: %d bytes, %v", len(v), len(got["big"].Value), err)
 		}
 	})
+}
+
+// TestBatchAnswersABurstFromOnePeer sends linux-batch a burst of gets
+// from one socket, of two reply lengths in turns of three, without
+// waiting: its batches then hold runs of equal replies to one peer,
+// which leave as one GSO send each, and every request must still get
+// its own reply, whole and alone in its datagram.
+func TestBatchAnswersABurstFromOnePeer(t *testing.T) {
+	s := startServer(t, frontEndSpec(t, "linux-batch"))
+	conn, err := net.Dial("udp", s.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	frame := func(id int, cmd string) []byte {
+		return append([]byte{byte(id >> 8), byte(id), 0, 0, 0, 1, 0, 0}, cmd...)
+	}
+	values := map[string]string{"a": "xyz", "bb": "0123456789"}
+	for k, v := range values {
+		if _, err := conn.Write(frame(0, fmt.Sprintf("set %s 0 0 %d\r\n%s\r\n", k, len(v), v))); err != nil {
+			t.Fatal(err)
+		}
+		if err := readReply(conn, 0, "STORED\r\n"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const burst = 120
+	key := func(id int) string { return []string{"a", "bb"}[id/3%2] }
+	for id := 1; id <= burst; id++ {
+		if _, err := conn.Write(frame(id, "get "+key(id)+"\r\n")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for seen := 0; seen < burst; seen++ {
+		buf := make([]byte, 2048)
+		conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+		n, err := conn.Read(buf)
+		if err != nil {
+			t.Fatalf("%d of %d replies: %v", seen, burst, err)
+		}
+		id := int(buf[0])<<8 | int(buf[1])
+		k := key(id)
+		want := fmt.Sprintf("VALUE %s 0 %d\r\n%s\r\nEND\r\n", k, len(values[k]), values[k])
+		if id < 1 || id > burst || string(buf[8:n]) != want {
+			t.Fatalf("reply to request %d: %q, want %q", id, buf[8:n], want)
+		}
+	}
+}
+
+func readReply(conn net.Conn, id int, want string) error {
+	buf := make([]byte, 2048)
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	n, err := conn.Read(buf)
+	if err != nil {
+		return err
+	}
+	if got := int(buf[0])<<8 | int(buf[1]); got != id || string(buf[8:n]) != want {
+		return fmt.Errorf("reply %d %q, want %d %q", got, buf[8:n], id, want)
+	}
+	return nil
 }
