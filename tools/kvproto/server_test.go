@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 
@@ -151,3 +152,64 @@ func readReply(conn net.Conn, id int, want string) error {
 	}
 	return nil
 }
+
+// TestBatchAnswersDatagramsJoinedOnReceipt sends linux-batch gets as
+// one GSO send (UDP_SEGMENT) over loopback, equal datagrams and a
+// shorter last: the kernel hands a socket that asked for UDP_GRO them
+// joined, as a NIC's receive path joins a burst, and each must still
+// be answered on its own.
+func TestBatchAnswersDatagramsJoinedOnReceipt(t *testing.T) {
+	s := startServer(t, frontEndSpec(t, "linux-batch"))
+	conn, err := net.Dial("udp", s.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	frame := func(id int, cmd string) []byte {
+		return append([]byte{byte(id >> 8), byte(id), 0, 0, 0, 1, 0, 0}, cmd...)
+	}
+	if _, err := conn.Write(frame(0, "set k1 0 0 3\r\nxyz\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	if err := readReply(conn, 0, "STORED\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	const joined = 30
+	var burst []byte
+	for id := 1; id <= joined; id++ {
+		burst = append(burst, frame(id, "get k1\r\n")...)
+	}
+	burst = append(burst, frame(joined+1, "get k\r\n")...) // one byte shorter, a miss
+	segment := len(burst) / joined
+	raw, err := conn.(*net.UDPConn).SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var optErr error
+	if err := raw.Control(func(fd uintptr) {
+		optErr = syscall.SetsockoptInt(int(fd), syscall.IPPROTO_UDP, udpSegment, segment)
+	}); err != nil || optErr != nil {
+		t.Skipf("this kernel sends no UDP GSO: %v %v", err, optErr)
+	}
+	if _, err := conn.Write(burst); err != nil {
+		t.Fatal(err)
+	}
+	for seen := 0; seen <= joined; seen++ {
+		buf := make([]byte, 2048)
+		conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+		n, err := conn.Read(buf)
+		if err != nil {
+			t.Fatalf("%d of %d replies: %v", seen, joined+1, err)
+		}
+		id, want := int(buf[0])<<8|int(buf[1]), "VALUE k1 0 3\r\nxyz\r\nEND\r\n"
+		if id == joined+1 {
+			want = "END\r\n"
+		}
+		if id < 1 || id > joined+1 || string(buf[8:n]) != want {
+			t.Fatalf("reply to request %d: %q, want %q", id, buf[8:n], want)
+		}
+	}
+}
+
+// udpSegment is Linux's UDP_SEGMENT socket option, missing from syscall.
+const udpSegment = 103

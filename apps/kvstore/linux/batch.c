@@ -4,8 +4,9 @@
  * replies in one sendmmsg(), so the system call cost is shared. Batches
  * adapt as batch.h says: recvmmsg() blocks for the first datagram only
  * and takes what else already waits, and the replies leave at once.
- * Replies of one length to one peer in a row leave as one UDP GSO send
- * (gso.h), so the kernel's per-datagram send path is shared too.
+ * Replies of one length to one peer in a row leave as one UDP GSO send,
+ * and datagrams the kernel joined on receipt (UDP GRO) arrive as one
+ * (gso.h), so the kernel's per-datagram paths are shared too.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -18,6 +19,12 @@
 #include "gso.h"
 #include "server.h"
 
+/* Room for a received message's UDP_GRO control message. */
+union gro_ctl {
+	char buf[CMSG_SPACE(sizeof(int))];
+	struct cmsghdr align;
+};
+
 /* One send of replies [first, first + count) of the batch's. */
 struct gso_send {
 	unsigned int first, count;
@@ -28,16 +35,25 @@ struct gso_send {
 };
 
 struct batch {
+	uint32_t slots;		/* --batch: datagrams received, replies held */
 	struct mmsghdr *rmsg, *tmsg;
 	struct iovec *riov, *tiov;
 	struct sockaddr_in *peer;
 	uint8_t *rx, *tx;	/* batch slots of KVL_RX_MAX, KV_DATAGRAM_MAX */
 	struct mmsghdr *gmsg;	/* the sends of the replies, runs as one */
 	struct gso_send *gsend;
+	union gro_ctl *rctl;
 };
 
 /* Cleared when the kernel or the device refuses a GSO send. */
 static int gso_on = 1;
+
+/* The lengths the kernel shortened to what a receipt filled in. */
+static void rx_reset(struct batch *b, uint32_t i)
+{
+	b->rmsg[i].msg_hdr.msg_namelen = sizeof(b->peer[i]);
+	b->rmsg[i].msg_hdr.msg_controllen = sizeof(b->rctl[i].buf);
+}
 
 /* The buffers and the receive headers, set up once. */
 static void batch_alloc(struct batch *b, uint32_t n)
@@ -53,8 +69,10 @@ static void batch_alloc(struct batch *b, uint32_t n)
 	b->tx = calloc(n, KV_DATAGRAM_MAX);
 	b->gmsg = calloc(n, sizeof(*b->gmsg));
 	b->gsend = calloc(n, sizeof(*b->gsend));
+	b->rctl = calloc(n, sizeof(*b->rctl));
+	b->slots = n;
 	if (!b->rmsg || !b->tmsg || !b->riov || !b->tiov || !b->peer ||
-	    !b->rx || !b->tx || !b->gmsg || !b->gsend) {
+	    !b->rx || !b->tx || !b->gmsg || !b->gsend || !b->rctl) {
 		fprintf(stderr, "kvstore-linux-batch: no memory for a batch "
 			"of %u\n", n);
 		exit(KVOPT_EXIT_FAIL);
@@ -64,10 +82,11 @@ static void batch_alloc(struct batch *b, uint32_t n)
 		b->riov[i].iov_len = KVL_RX_MAX;
 		b->rmsg[i].msg_hdr = (struct msghdr){
 			.msg_name = &b->peer[i],
-			.msg_namelen = sizeof(b->peer[i]),
 			.msg_iov = &b->riov[i],
 			.msg_iovlen = 1,
+			.msg_control = b->rctl[i].buf,
 		};
+		rx_reset(b, i);
 	}
 }
 
@@ -82,6 +101,7 @@ static void batch_free(struct batch *b)
 	free(b->tx);
 	free(b->gmsg);
 	free(b->gsend);
+	free(b->rctl);
 }
 
 /* Sends replies [0, n); a datagram that cannot be sent is skipped. */
@@ -153,6 +173,40 @@ static void send_replies(int fd, struct batch *b, unsigned int n)
 	}
 }
 
+/*
+ * Answers received message i, each datagram the kernel joined in it on
+ * its own, into the reply slots from *nout on; full slots leave first.
+ */
+static void answer(struct kvl_server *srv, struct batch *b, uint32_t i,
+		   uint32_t *nout)
+{
+	size_t total = b->rmsg[i].msg_len, off, len;
+	size_t seg = kvl_gro_segment(&b->rmsg[i].msg_hdr, total);
+	uint8_t *rx = b->riov[i].iov_base, *tx;
+
+	for (off = 0; off < total; off += seg) {
+		if (*nout == b->slots) {
+			send_replies(srv->fd, b, *nout);
+			*nout = 0;
+		}
+		tx = b->tx + (size_t)*nout * KV_DATAGRAM_MAX;
+		len = kv_handle(srv->store, rx + off,
+				total - off < seg ? total - off : seg,
+				tx, KV_DATAGRAM_MAX);
+		if (!len)
+			continue;
+		b->tiov[*nout].iov_base = tx;
+		b->tiov[*nout].iov_len = len;
+		b->tmsg[*nout].msg_hdr = (struct msghdr){
+			.msg_name = &b->peer[i],
+			.msg_namelen = b->rmsg[i].msg_hdr.msg_namelen,
+			.msg_iov = &b->tiov[*nout],
+			.msg_iovlen = 1,
+		};
+		(*nout)++;
+	}
+}
+
 int main(int argc, char *argv[])
 {
 	struct kvl_server srv = {
@@ -163,12 +217,13 @@ int main(int argc, char *argv[])
 		},
 	};
 	struct batch b;
-	unsigned int i, nout;
-	size_t len;
-	int n;
+	uint32_t i, nout;
+	int n, on = 1;
 
 	kvl_start(&srv, argc, argv);
 	batch_alloc(&b, srv.opts.batch);
+	/* a kernel without UDP GRO (before 5.0) hands each datagram alone */
+	setsockopt(srv.fd, SOL_UDP, UDP_GRO, &on, sizeof(on));
 	while (!kvl_stopping) {
 		/* block for the first datagram only, take what else waits */
 		n = recvmmsg(srv.fd, b.rmsg, srv.opts.batch, MSG_WAITFORONE, NULL);
@@ -180,27 +235,11 @@ int main(int argc, char *argv[])
 			return KVOPT_EXIT_FAIL;
 		}
 		nout = 0;
-		for (i = 0; i < (unsigned int)n; i++) {
-			uint8_t *tx = b.tx + (size_t)nout * KV_DATAGRAM_MAX;
-
-			len = kv_handle(srv.store, b.riov[i].iov_base,
-					b.rmsg[i].msg_len, tx, KV_DATAGRAM_MAX);
-			if (!len)
-				continue;
-			b.tiov[nout].iov_base = tx;
-			b.tiov[nout].iov_len = len;
-			b.tmsg[nout].msg_hdr = (struct msghdr){
-				.msg_name = &b.peer[i],
-				.msg_namelen = b.rmsg[i].msg_hdr.msg_namelen,
-				.msg_iov = &b.tiov[nout],
-				.msg_iovlen = 1,
-			};
-			nout++;
-		}
+		for (i = 0; i < (uint32_t)n; i++)
+			answer(&srv, &b, i, &nout);
 		send_replies(srv.fd, &b, nout);
-		/* the kernel shortened them to the peers' address length */
-		for (i = 0; i < (unsigned int)n; i++)
-			b.rmsg[i].msg_hdr.msg_namelen = sizeof(b.peer[i]);
+		for (i = 0; i < (uint32_t)n; i++)
+			rx_reset(&b, i);
 	}
 	batch_free(&b);
 	return kvl_finish(&srv);

@@ -3,8 +3,11 @@
  * kvl_gso_run(): which of a batch's replies kvstore-linux-batch sends as
  * one UDP GSO send. A run is the replies in a row of one length to one
  * peer, within the kernel's limits; anything else leaves alone.
+ * kvl_gro_segment(): where a message the kernel joined on receipt is
+ * cut into its datagrams.
  */
 #include <arpa/inet.h>
+#include <string.h>
 
 #include "check.h"
 #include "gso.h"
@@ -73,8 +76,42 @@ static void test_run_within_kernel_limits(void)
 	CHECK(kvl_gso_run(out, 0, N) == KVL_GSO_BYTES_MAX / 1400);
 }
 
+/* A received message of len bytes whose UDP_GRO control message, if
+ * any (seg >= 0), says seg. */
+static size_t segment(int seg, size_t len)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	struct msghdr m = { .msg_control = ctl.buf,
+			    .msg_controllen = sizeof(ctl.buf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+
+	if (seg < 0) {
+		m.msg_controllen = 0;
+		return kvl_gro_segment(&m, len);
+	}
+	c->cmsg_level = SOL_UDP;
+	c->cmsg_type = UDP_GRO;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &seg, sizeof(seg));
+	return kvl_gro_segment(&m, len);
+}
+
+static void test_joined_message_is_cut_at_its_segment(void)
+{
+	CHECK(segment(20, 800) == 20);
+	CHECK(segment(20, 799) == 20);	/* a shorter last datagram */
+	/* one datagram: no control message, or one that joins nothing */
+	CHECK(segment(-1, 800) == 800);
+	CHECK(segment(800, 800) == 800);
+	CHECK(segment(0, 800) == 800);
+}
+
 int main(void)
 {
+	test_joined_message_is_cut_at_its_segment();
 	test_equal_replies_to_one_peer_are_one_run();
 	test_run_ends_at_other_length_or_peer();
 	test_run_within_kernel_limits();
