@@ -859,18 +859,19 @@ size_t kv_handle_csum(struct kv_store *s, const uint8_t *in, size_t inlen,
 	/* as memcached: no command, or a request in several datagrams,
 	 * cannot be answered
 	 */
-	if (inlen <= KV_FRAME_HDR_LEN || in[4] != 0 || in[5] != 1 ||
+	if (inlen <= KV_FRAME_HDR_LEN || kv_load16(in + 4) != csum_net16(1) ||
 	    r.cap < KV_FRAME_HDR_LEN) {
 		s->stats.dropped++;
 		return 0;
 	}
-	/* echo the request id; sequence 0 of 1 datagram */
-	out[0] = in[0];
-	out[1] = in[1];
-	memset(out + 2, 0, 6);
-	out[5] = 1;
+	/* echo the request id; sequence 0 of 1 datagram, in 16-bit words
+	 * in network order
+	 */
+	kv_store16(out, kv_load16(in));
+	kv_store16(out + 2, 0);
+	kv_store16(out + 4, csum_net16(1));
+	kv_store16(out + 6, 0);
 	r.len = KV_FRAME_HDR_LEN;
-	/* the id's word and the count's, 1 */
 	r.sums[0] = (uint64_t)kv_load16(in) + csum_net16(1);
 
 	while (pos < inlen) {
