@@ -72,22 +72,19 @@ static enum pkt_kind parse_arp(const struct pkt_iface *me,
 	return PKT_ARP;
 }
 
-static enum pkt_kind parse_udp(const struct pkt_iface *me,
-			       const uint8_t *frame, size_t len,
-			       struct pkt_rx *rx)
+/* The IPv4 datagram at ip, whose header of ihl bytes avail holds */
+static inline __attribute__((always_inline))
+enum pkt_kind parse_ip(const struct pkt_iface *me, const uint8_t *frame,
+		       const uint8_t *ip, size_t avail, size_t ihl,
+		       struct pkt_rx *rx)
 {
-	const uint8_t *ip = frame + PKT_ETH_HLEN, *udp;
-	size_t avail = len - PKT_ETH_HLEN, ihl, total, udp_len;
+	const uint8_t *udp;
+	size_t total, udp_len;
 
-	if (avail < IP_HLEN || (ip[0] >> 4) != 4)
-		return PKT_BAD;
-	ihl = (size_t)(ip[0] & 0x0f) * 4;
 	total = get16(ip + 2);
-	if (ihl < IP_HLEN || total < ihl || total > avail)
+	if (total < ihl || total > avail)
 		return PKT_BAD;
-	/* a header without options, as nearly all are, in straight-line code */
-	if (csum_fold(ihl == IP_HLEN ? csum_partial(ip, IP_HLEN, 0) :
-		      csum_partial(ip, ihl, 0)) != 0)
+	if (csum_fold(csum_partial(ip, ihl, 0)) != 0)
 		return PKT_BAD;
 	if (memcmp(ip + 16, &me->ip, 4))
 		return PKT_IGNORE;
@@ -113,6 +110,26 @@ static enum pkt_kind parse_udp(const struct pkt_iface *me,
 	rx->payload = udp + UDP_HLEN;
 	rx->len = udp_len - UDP_HLEN;
 	return PKT_UDP;
+}
+
+static enum pkt_kind parse_udp(const struct pkt_iface *me,
+			       const uint8_t *frame, size_t len,
+			       struct pkt_rx *rx)
+{
+	const uint8_t *ip = frame + PKT_ETH_HLEN;
+	size_t avail = len - PKT_ETH_HLEN, ihl;
+
+	if (avail < IP_HLEN)
+		return PKT_BAD;
+	/* a header without options, as nearly all are: version and length
+	 * in one compare, then straight-line code for its fixed length
+	 */
+	if (ip[0] == 0x45)
+		return parse_ip(me, frame, ip, avail, IP_HLEN, rx);
+	ihl = (size_t)(ip[0] & 0x0f) * 4;
+	if ((ip[0] >> 4) != 4 || ihl < IP_HLEN)
+		return PKT_BAD;
+	return parse_ip(me, frame, ip, avail, ihl, rx);
 }
 
 enum pkt_kind pkt_parse(const struct pkt_iface *me, const uint8_t *frame,
