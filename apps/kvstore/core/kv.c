@@ -525,6 +525,7 @@ static void put_value(struct kv_reply *r, struct kv_item *it, int with_cas)
 	/* "\r\n<value>\r\n" */
 	size_t tail = 2 + (size_t)it->vlen + 2;
 	uint64_t tail_sum;
+	uint8_t cas[21];
 
 	if (!with_cas) {
 		put_summed(r, it->data, it->hlen + tail,
@@ -535,8 +536,9 @@ static void put_value(struct kv_reply *r, struct kv_item *it, int with_cas)
 	tail_sum = csum_at((uint64_t)item_sum(it, it->hlen + tail) +
 			   (uint16_t)~it->hlen_sum, it->hlen);
 	put_summed(r, it->data, it->hlen, it->hlen_sum);
-	PUT_STR(r, " ");
-	put_u64(r, it->cas);
+	/* " <cas unique>" in one piece */
+	cas[0] = ' ';
+	put(r, cas, 1 + fmt_u64(cas + 1, it->cas));
 	put_summed(r, it->data + it->hlen, tail, csum_reduce(tail_sum));
 }
 
