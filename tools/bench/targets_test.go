@@ -16,17 +16,21 @@ func checksByTarget(o *Outcome) map[string]Check {
 
 func TestChecksJudgeTheTargetsOfOneRun(t *testing.T) {
 	o := &Outcome{Rows: []RowResult{
-		{Row: row(t, "raw-uknetdev"), Runs: runsAt(4000)},
-		{Row: row(t, "lwip-socket"), Runs: runsAt(100, 100)},
-		{Row: row(t, "linux-single"), Runs: runsAt(100)},
+		{Row: row(t, "raw-uknetdev"), Runs: runsAt(4400)},
+		{Row: row(t, "lwip-socket"), Runs: runsAt(50, 50)},
+		{Row: row(t, "batched"), Runs: runsAt(64)},
+		{Row: row(t, "linux-single"), Runs: runsAt(50)},
 		{Row: row(t, "linux-dpdk"), Runs: runsAt(4000)},
 		{Row: row(t, "memcached"), Runs: runsAt(150)},
 	}}
 	got := checksByTarget(o)
 	for target, want := range map[string]string{
-		"raw-uknetdev at least 1x linux-dpdk":    "met",    // equal is enough
-		"raw-uknetdev at least 20x linux-single": "met",    // 40x
+		"raw-uknetdev at least 1.1x linux-dpdk":  "met",    // exactly 1.1x is enough
+		"raw-uknetdev at least 57x linux-single": "met",    // 88x
 		"lwip-socket above 1x linux-single":      "missed", // equal is not above
+		"batched at least 1.3x lwip-socket":      "missed", // 1.28x
+		"linux-batch at least 1.3x linux-single": "not measured",
+		"metal-batch above 1x metal-single":      "not measured",
 		"raw-uknetdev above memcached":           "met",
 		"linux-single above memcached":           "missed",
 		"no wrong reply in any row":              "missed", // lwip-socket's second run
@@ -38,7 +42,7 @@ func TestChecksJudgeTheTargetsOfOneRun(t *testing.T) {
 	if d := got["no wrong reply in any row"].Detail; d != "lwip-socket: 1" {
 		t.Errorf("wrong replies detail %q", d)
 	}
-	if d := got["raw-uknetdev at least 20x linux-single"].Detail; d != "40x, paper 57x" {
+	if d := got["raw-uknetdev at least 57x linux-single"].Detail; d != "88x, paper 57x" {
 		t.Errorf("ratio detail %q", d)
 	}
 }
@@ -60,7 +64,7 @@ func TestChecksWithoutTheRowsAreNotMeasured(t *testing.T) {
 			t.Errorf("%s: %s with a baseline missing", c.Target, c.Status)
 		}
 	}
-	if s := SummaryTable(o, paper(t), stamp()); !strings.Contains(strings.Join(s.Notes, "\n"), "target raw-uknetdev at least 1x linux-dpdk: not measured (paper 0.98x)") {
+	if s := SummaryTable(o, paper(t), stamp()); !strings.Contains(strings.Join(s.Notes, "\n"), "target raw-uknetdev at least 1.1x linux-dpdk: not measured (paper 0.98x)") {
 		t.Errorf("targets missing from the notes: %v", s.Notes)
 	}
 }
