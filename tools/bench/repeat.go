@@ -21,17 +21,33 @@ const RepeatBase = "repeat"
 // from the earlier benchmark's before the row is flagged.
 const repeatLimit = 0.10
 
-// Previous is an earlier benchmark's Table 4.
+// Previous is an earlier benchmark's Table 4 and, when its folder
+// holds them, its runs.
 type Previous struct {
 	// Path names the earlier report in the notes.
 	Path  string
 	Table *report.Table
+	// Runs is the earlier benchmark's every run, nil without its file.
+	Runs *report.Table
 }
 
-// ReadPrevious reads the Table 4 of an earlier benchmark in dir; a dir
-// without one gives nil and no error.
+// ReadPrevious reads the Table 4 of an earlier benchmark in dir, and its
+// runs beside it; a dir without a Table 4 gives nil and no error.
 func ReadPrevious(dir string) (*Previous, error) {
 	path := filepath.Join(dir, SummaryBase+".json")
+	t, err := readTable(path)
+	if t == nil || err != nil {
+		return nil, err
+	}
+	runs, err := readTable(filepath.Join(dir, RunsBase+".json"))
+	if err != nil {
+		return nil, err
+	}
+	return &Previous{Path: path, Table: t, Runs: runs}, nil
+}
+
+// readTable reads a report's JSON; a missing file gives nil and no error.
+func readTable(path string) (*report.Table, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -44,17 +60,12 @@ func ReadPrevious(dir string) (*Previous, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return &Previous{Path: path, Table: t}, nil
+	return t, nil
 }
 
 // throughputs are the measured rows' figures of the earlier benchmark.
 func (p *Previous) throughputs() map[string]float64 {
-	col := -1
-	for i, c := range p.Table.Columns {
-		if c.Name == "throughput" {
-			col = i
-		}
-	}
+	col := columnIndex(p.Table, "throughput")
 	figures := map[string]float64{}
 	for _, r := range p.Table.Rows {
 		if v, ok := r[col].Number(); col >= 0 && ok && v > 0 {
@@ -62,6 +73,32 @@ func (p *Previous) throughputs() map[string]float64 {
 		}
 	}
 	return figures
+}
+
+// runRates are the right replies a second of each run of a row of the
+// earlier benchmark, in the order of the runs; nil without its runs.
+func (p *Previous) runRates(name string) []float64 {
+	if p.Runs == nil {
+		return nil
+	}
+	col := columnIndex(p.Runs, "replies")
+	var rates []float64
+	for _, r := range p.Runs.Rows {
+		if v, ok := r[col].Number(); col >= 0 && ok && r[0].String() == name {
+			rates = append(rates, v)
+		}
+	}
+	return rates
+}
+
+// columnIndex is the index of a table's column by name, -1 if absent.
+func columnIndex(t *report.Table, name string) int {
+	for i, c := range t.Columns {
+		if c.Name == name {
+			return i
+		}
+	}
+	return -1
 }
 
 // hostCeiling is the earlier benchmark's client ceiling (the mean of

@@ -164,9 +164,11 @@ func TestRepeatWithoutTheEarlierCeiling(t *testing.T) {
 // benchmarks measured is set beside the earlier one's, flagged when it
 // moved more than 10%; the others are left out.
 func TestRepeatOfTheRatiosBetweenRows(t *testing.T) {
+	// before, run by run: raw-uknetdev / linux-dpdk 8000/4000 = 2x,
+	// raw-uknetdev / linux-single the median of 8000/100 and 6000/300 = 50x
 	o := sampleOutcome(t)
-	o.Rows[0].Runs = runsAt(8500)       // raw-uknetdev / linux-single 42.5x, was 35x
-	o.Rows[3].Runs = runsAt(4800, 4800) // raw-uknetdev / linux-dpdk 1.77x, was 1.75x
+	o.Rows[0].Runs = runsAt(8400, 6000)    // 8400/4000 = 2.1x
+	o.Rows[2].Runs = runsAt(100, 200, 200) // the median of 84x and 30x = 57x
 	o.Previous = previousOf(t, sampleOutcome(t))
 	dir := written(t, o)
 	tb := readJSON(t, filepath.Join(dir, RepeatRatiosBase+".json"))
@@ -174,16 +176,32 @@ func TestRepeatOfTheRatiosBetweenRows(t *testing.T) {
 		t.Fatalf("ratio rows %v, want raw-uknetdev over linux-dpdk and over linux-single", tb.Rows)
 	}
 	checkNumbers(t, tb, []cellWant{
-		{"raw-uknetdev / linux-dpdk", "this run", 8500.0 / 4800}, {"raw-uknetdev / linux-dpdk", "previous run", 1.75},
-		{"raw-uknetdev / linux-single", "this run", 42.5}, {"raw-uknetdev / linux-single", "moved", 42.5 / 35},
+		{"raw-uknetdev / linux-dpdk", "this run", 2.1}, {"raw-uknetdev / linux-dpdk", "previous run", 2},
+		{"raw-uknetdev / linux-single", "this run", 57}, {"raw-uknetdev / linux-single", "moved", 57.0 / 50},
 	})
 	if cell(t, tb, "raw-uknetdev / linux-dpdk", "beyond 10%").String() != "no" || cell(t, tb, "raw-uknetdev / linux-single", "beyond 10%").String() != "yes" {
 		t.Error("only raw-uknetdev / linux-single moved more than 10%")
 	}
-	want := "repeat of the ratios between rows: 1 of 2 moved beyond 10%: raw-uknetdev / linux-single 42.5x here, 35x before"
+	want := "repeat of the ratios between rows: 1 of 2 moved beyond 10%: raw-uknetdev / linux-single 57x here, 50x before"
 	for _, base := range []string{RepeatBase, RepeatRatiosBase, SummaryBase} {
 		if notes := strings.Join(readJSON(t, filepath.Join(dir, base+".json")).Notes, "\n"); !strings.Contains(notes, want) {
 			t.Errorf("%s notes lack %q:\n%s", base, want, notes)
 		}
+	}
+}
+
+// TestRepeatOfTheRatiosWithoutTheEarlierRuns: an earlier benchmark whose
+// runs are missing is held by the ratios of its medians.
+func TestRepeatOfTheRatiosWithoutTheEarlierRuns(t *testing.T) {
+	dir := written(t, sampleOutcome(t)) // medians: raw-uknetdev 7000, linux-dpdk 4000
+	if err := os.Remove(filepath.Join(dir, RunsBase+".json")); err != nil {
+		t.Fatal(err)
+	}
+	p, err := ReadPrevious(dir)
+	if err != nil || p == nil || p.Runs != nil {
+		t.Fatalf("previous without runs: %+v, %v", p, err)
+	}
+	if got := p.rowRatio("raw-uknetdev", "linux-dpdk"); got != 1.75 {
+		t.Errorf("raw-uknetdev / linux-dpdk before: %g, want 1.75 from the medians", got)
 	}
 }

@@ -14,19 +14,34 @@ import (
 const RepeatRatiosBase = RepeatBase + "-ratios"
 
 // ratioRows are the tracked ratios between rows that both benchmarks
-// measured, each in this benchmark and the earlier one.
+// measured, each in this benchmark and the earlier one, run by run (the
+// earlier one's medians when its runs are missing).
 func (o *Outcome) ratioRows(p *Previous) []repeatRow {
-	before := p.throughputs()
 	var rows []repeatRow
 	for _, pair := range trackedRatios() {
-		this := o.baseline(pair[0]) / o.baseline(pair[1])
-		row, hasRow := before[pair[0]]
-		base, hasBase := before[pair[1]]
-		if !math.IsNaN(this) && hasRow && hasBase {
-			rows = append(rows, repeatRow{pair[0] + " / " + pair[1], this, row / base})
+		this := o.rowRatio(pair[0], pair[1]).Median
+		before := p.rowRatio(pair[0], pair[1])
+		if !math.IsNaN(this) && !math.IsNaN(before) {
+			rows = append(rows, repeatRow{pair[0] + " / " + pair[1], this, before})
 		}
 	}
 	return rows
+}
+
+// rowRatio is row's throughput over base's in the earlier benchmark, run
+// by run, or the ratio of their medians without its runs; NaN when
+// either row is missing.
+func (p *Previous) rowRatio(row, base string) float64 {
+	if r := pairedRatio(p.runRates(row), p.runRates(base)).Median; !math.IsNaN(r) {
+		return r
+	}
+	figures := p.throughputs()
+	r, hasRow := figures[row]
+	b, hasBase := figures[base]
+	if !hasRow || !hasBase {
+		return math.NaN()
+	}
+	return r / b
 }
 
 // rowRatiosNote says which ratios between rows moved by more than
@@ -67,7 +82,7 @@ var repeatRatioColumns = []report.Column{
 func RepeatRatiosTable(o *Outcome, stamp report.Stamp) *report.Table {
 	t := &report.Table{
 		Title: "Ratios between rows, this benchmark against the previous one", Stamp: stamp, Columns: repeatRatioColumns,
-		Notes: []string{"ratio: a row's median throughput over another's, both in one benchmark; moved: this run's ratio over the previous run's; tracked: " + ratioNames(),
+		Notes: []string{"ratio: a row's throughput over another's in one benchmark, the median of the ratios of run 1 to run 1, run 2 to run 2 and so on; moved: this run's ratio over the previous run's; tracked: " + ratioNames(),
 			o.rowRatiosNote()},
 	}
 	for _, r := range o.ratioRows(o.Previous) {

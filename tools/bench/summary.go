@@ -66,16 +66,6 @@ const (
 	baselineDPDK   = "linux-dpdk"
 )
 
-// Ratios relates a throughput to this outcome's linux-single and
-// linux-dpdk guest rows, as the paper does; NaN where a baseline is
-// missing.
-func (o *Outcome) Ratios(requestsPerSecond float64) report.Ratios {
-	return report.Ratios{
-		VsLinuxSingle: requestsPerSecond / o.baseline(baselineSingle),
-		VsLinuxDPDK:   requestsPerSecond / o.baseline(baselineDPDK),
-	}
-}
-
 var summaryColumns = []report.Column{
 	{Name: "row"}, {Name: "setup"}, {Name: "status"}, {Name: "runs"},
 	{Name: "throughput", Unit: "req/s"}, {Name: "min", Unit: "req/s"}, {Name: "max", Unit: "req/s"},
@@ -99,7 +89,7 @@ func SummaryTable(o *Outcome, paper *report.Table4, stamp report.Stamp) *report.
 	}
 	for _, r := range o.Rows {
 		s := r.Summary()
-		ours := o.Ratios(s.Throughput.Median)
+		ours := o.Ratios(r.Name())
 		pRPS, pRatios := paperFigures(paper, r.Row)
 		t.AddRow(report.Text(r.Name()), report.Text(r.Row.PaperSetup()), report.Text(r.Status()),
 			report.Int(int64(len(r.Runs))),
@@ -204,7 +194,7 @@ func (o *Outcome) notes() []string {
 	notes := []string{
 		fmt.Sprintf("throughput: right replies per second, median of %d run(s) of %s after %s of warm-up each, min and max beside, spread (max-min)/median; p50/p99: medians over the runs; lost and wrong: sums over the runs", o.Runs, w.Duration, w.Warmup),
 		"workload: " + o.workloadNote(),
-		"ratios: to this benchmark's own linux-single and linux-dpdk guest rows (empty when that row was not measured), beside the paper's ratios; compare ratios, not absolute figures: the paper used KVM and a second machine as the client",
+		"ratios: to this benchmark's own linux-single and linux-dpdk guest rows (empty when that row was not measured), the median of the ratios of run 1 to run 1, run 2 to run 2 and so on (the runs are measured round-robin, so each pair shares one stretch of time), beside the paper's ratios; compare ratios, not absolute figures: the paper used KVM and a second machine as the client",
 		"paper: Unikraft (EuroSys'21), Table 4, as kept in tools/report/paper/table4.csv",
 	}
 	if o.Accelerator != "" {

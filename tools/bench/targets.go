@@ -106,18 +106,22 @@ func (o *Outcome) singlePointChecks() []Check {
 	return cs
 }
 
-// AtLeast checks that row's median throughput is at least min times
-// base's, both measured in this outcome.
+// AtLeast checks that row's throughput is at least min times base's,
+// both measured in this outcome, run by run.
 func (o *Outcome) AtLeast(row, base string, min float64) Check {
 	return o.ratioCheck(fmt.Sprintf("%s at least %gx %s", row, min, base), row, base, min, false, "")
 }
 
 func (o *Outcome) ratioCheck(name, row, base string, min float64, strict bool, paper string) Check {
-	ratio := o.baseline(row) / o.baseline(base)
+	spread := o.rowRatio(row, base)
+	ratio := spread.Median
 	if math.IsNaN(ratio) {
 		return Check{Target: name, Status: "not measured", Detail: paper}
 	}
 	detail := fmt.Sprintf("%sx", formatRate(ratio))
+	if spread.Min != spread.Max {
+		detail += fmt.Sprintf(", runs %s-%sx", formatRate(spread.Min), formatRate(spread.Max))
+	}
 	if paper != "" {
 		detail += ", " + paper
 	}
