@@ -19,7 +19,7 @@ const RepeatRatiosBase = RepeatBase + "-ratios"
 func (o *Outcome) ratioRows(p *Previous) []repeatRow {
 	var rows []repeatRow
 	for _, pair := range trackedRatios() {
-		this := o.rowRatio(pair[0], pair[1]).Median
+		this := o.RowRatio(pair[0], pair[1]).Median
 		before := p.rowRatio(pair[0], pair[1])
 		if !math.IsNaN(this) && !math.IsNaN(before) {
 			rows = append(rows, repeatRow{pair[0] + " / " + pair[1], this, before})

@@ -36,8 +36,8 @@ func (o *Outcome) runRates(name string) []float64 {
 	return nil
 }
 
-// rowRatio is row's throughput over base's in this outcome, run by run.
-func (o *Outcome) rowRatio(row, base string) Spread {
+// RowRatio is row's throughput over base's in this outcome, run by run.
+func (o *Outcome) RowRatio(row, base string) Spread {
 	return pairedRatio(o.runRates(row), o.runRates(base))
 }
 
@@ -46,7 +46,7 @@ func (o *Outcome) rowRatio(row, base string) Spread {
 // missing.
 func (o *Outcome) Ratios(row string) report.Ratios {
 	return report.Ratios{
-		VsLinuxSingle: o.rowRatio(row, baselineSingle).Median,
-		VsLinuxDPDK:   o.rowRatio(row, baselineDPDK).Median,
+		VsLinuxSingle: o.RowRatio(row, baselineSingle).Median,
+		VsLinuxDPDK:   o.RowRatio(row, baselineDPDK).Median,
 	}
 }

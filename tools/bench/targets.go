@@ -113,7 +113,7 @@ func (o *Outcome) AtLeast(row, base string, min float64) Check {
 }
 
 func (o *Outcome) ratioCheck(name, row, base string, min float64, strict bool, paper string) Check {
-	spread := o.rowRatio(row, base)
+	spread := o.RowRatio(row, base)
 	ratio := spread.Median
 	if math.IsNaN(ratio) {
 		return Check{Target: name, Status: "not measured", Detail: paper}

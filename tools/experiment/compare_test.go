@@ -67,7 +67,8 @@ func TestCompareTableSetsEachProfilesThroughputBesideItsPerfBuilds(t *testing.T)
 	}{
 		{"raw-uknetdev", "throughput", 100}, {"raw-uknetdev", "throughput min", 90}, {"raw-uknetdev", "throughput max", 110},
 		{"raw-uknetdev", "throughput vs perf", math.NaN()}, {"raw-uknetdev", "wrong", 0},
-		{"raw-uknetdev@size", "throughput", 97}, {"raw-uknetdev@size", "throughput vs perf", 0.97},
+		// run by run: the median of 96/100, 97/110 and 98/90
+		{"raw-uknetdev@size", "throughput", 97}, {"raw-uknetdev@size", "throughput vs perf", 0.96},
 		{"lwip-socket@size", "throughput vs perf", 0.8}, {"lwip-socket@size", "wrong", 2},
 		{boot.FloorName, "throughput", math.NaN()},
 	} {
@@ -82,7 +83,7 @@ func TestCompareTableSetsEachProfilesThroughputBesideItsPerfBuilds(t *testing.T)
 
 	notes := strings.Join(tb.Notes, "\n")
 	for _, want := range []string{
-		"target raw-uknetdev@size at least 0.95x raw-uknetdev: met (0.97x); its image is 50,000 bytes (20%) smaller, for 3% less throughput",
+		"target raw-uknetdev@size at least 0.95x raw-uknetdev: met (0.96x, runs 0.882-1.09x); its image is 50,000 bytes (20%) smaller, for 4% less throughput",
 		"target lwip-socket@size at least 0.95x lwip-socket: missed (0.8x); its image is 60,000 bytes (20%) smaller, for 20% less throughput",
 		"target no wrong reply in any row: missed (lwip-socket@size: 2)",
 	} {

@@ -3,7 +3,6 @@ package experiment
 import (
 	"context"
 	"fmt"
-	"math"
 	"strings"
 
 	log "github.com/sirupsen/logrus"
@@ -62,15 +61,6 @@ func (tp throughputs) result(name string) (bench.RowResult, bool) {
 	return bench.RowResult{}, false
 }
 
-// median is the row's median throughput, NaN when it has no runs.
-func (tp throughputs) median(name string) float64 {
-	r, ok := tp.result(name)
-	if !ok || len(r.Runs) == 0 {
-		return math.NaN()
-	}
-	return r.Summary().Throughput.Median
-}
-
 // cells are a row's throughput columns: median, min, max, wrong replies
 // and the ratio to its perf build (empty for a perf row).
 func (tp throughputs) cells(r compareRow, perf *compareRow) []report.Cell {
@@ -81,7 +71,7 @@ func (tp throughputs) cells(r compareRow, perf *compareRow) []report.Cell {
 	s := res.Summary()
 	ratio := report.Cell{}
 	if perf != nil {
-		ratio = report.Num(s.Throughput.Median / tp.median(perf.row.Name))
+		ratio = report.Num(tp.out.RowRatio(r.row.Name, perf.row.Name).Median)
 	}
 	return []report.Cell{report.Num(s.Throughput.Median), report.Num(s.Throughput.Min), report.Num(s.Throughput.Max),
 		report.Int(int64(s.Wrong)), ratio}
@@ -131,7 +121,7 @@ func (tp throughputs) profileNote(r, perf compareRow) string {
 	note := c.String()
 	if saved := perf.bytes - r.bytes; saved > 0 && c.Status != "not measured" {
 		note += fmt.Sprintf("; its image is %s bytes (%s%%) smaller", report.Int(saved), report.Num(100*float64(saved)/float64(perf.bytes)))
-		if ratio := tp.median(r.row.Name) / tp.median(perf.row.Name); ratio < 1 {
+		if ratio := tp.out.RowRatio(r.row.Name, perf.row.Name).Median; ratio < 1 {
 			note += fmt.Sprintf(", for %s%% less throughput", report.Num(100*(1-ratio)))
 		}
 	}
