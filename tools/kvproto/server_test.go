@@ -105,12 +105,9 @@ func TestBatchAnswersABurstFromOnePeer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	frame := func(id int, cmd string) []byte {
-		return append([]byte{byte(id >> 8), byte(id), 0, 0, 0, 1, 0, 0}, cmd...)
-	}
 	values := map[string]string{"a": "xyz", "bb": "0123456789"}
 	for k, v := range values {
-		if _, err := conn.Write(frame(0, fmt.Sprintf("set %s 0 0 %d\r\n%s\r\n", k, len(v), v))); err != nil {
+		if _, err := conn.Write(kvproto.Frame(0, []byte(fmt.Sprintf("set %s 0 0 %d\r\n%s\r\n", k, len(v), v)))); err != nil {
 			t.Fatal(err)
 		}
 		if err := readReply(conn, 0, "STORED\r\n"); err != nil {
@@ -120,7 +117,7 @@ func TestBatchAnswersABurstFromOnePeer(t *testing.T) {
 	const burst = 120
 	key := func(id int) string { return []string{"a", "bb"}[id/3%2] }
 	for id := 1; id <= burst; id++ {
-		if _, err := conn.Write(frame(id, "get "+key(id)+"\r\n")); err != nil {
+		if _, err := conn.Write(kvproto.Frame(uint16(id), []byte("get "+key(id)+"\r\n"))); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -165,10 +162,7 @@ func TestBatchAnswersDatagramsJoinedOnReceipt(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	frame := func(id int, cmd string) []byte {
-		return append([]byte{byte(id >> 8), byte(id), 0, 0, 0, 1, 0, 0}, cmd...)
-	}
-	if _, err := conn.Write(frame(0, "set k1 0 0 3\r\nxyz\r\n")); err != nil {
+	if _, err := conn.Write(kvproto.Frame(0, []byte("set k1 0 0 3\r\nxyz\r\n"))); err != nil {
 		t.Fatal(err)
 	}
 	if err := readReply(conn, 0, "STORED\r\n"); err != nil {
@@ -177,9 +171,9 @@ func TestBatchAnswersDatagramsJoinedOnReceipt(t *testing.T) {
 	const joined = 30
 	var burst []byte
 	for id := 1; id <= joined; id++ {
-		burst = append(burst, frame(id, "get k1\r\n")...)
+		burst = append(burst, kvproto.Frame(uint16(id), []byte("get k1\r\n"))...)
 	}
-	burst = append(burst, frame(joined+1, "get k\r\n")...) // one byte shorter, a miss
+	burst = append(burst, kvproto.Frame(uint16(joined+1), []byte("get k\r\n"))...) // one byte shorter, a miss
 	segment := len(burst) / joined
 	raw, err := conn.(*net.UDPConn).SyscallConn()
 	if err != nil {
