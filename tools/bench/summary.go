@@ -52,12 +52,7 @@ func (r RowResult) Status() string {
 // baseline is the median throughput of a measured row of the outcome,
 // NaN when that row has no runs.
 func (o *Outcome) baseline(name string) float64 {
-	for _, r := range o.Rows {
-		if r.Name() == name && len(r.Runs) > 0 {
-			return r.Summary().Throughput.Median
-		}
-	}
-	return math.NaN()
+	return Summarize(o.runRates(name)).Median
 }
 
 // The rows every other row's ratios are taken against, as in the paper.
