@@ -15,7 +15,8 @@ import (
 // (memcached), ukkv.readyudp=PORT makes init print it once the program
 // has bound that UDP port. For a DPDK program, ukkv.uio=1 hands the NIC
 // to uio_pci_generic instead of configuring eth0, and ukkv.hugepages=N
-// reserves and mounts N hugepages.
+// reserves and mounts N hugepages. init stays beside the program, waking
+// every 50 ms, and exits with its status.
 func initScript(modules []string) string {
 	return fmt.Sprintf(`#!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -62,15 +63,24 @@ if [ -n "$hugepages" ]; then
 	mount -t hugetlbfs nodev /dev/hugepages
 fi
 echo "ukkv-init: running $run $*"
-[ -z "$readyudp" ] && exec "/bin/$run" "$@"
 "/bin/$run" "$@" &
 pid=$!
-hex=$(printf '%%04X' "$readyudp")
-while ! grep -q ":$hex " /proc/net/udp; do
-	kill -0 $pid 2>/dev/null || { wait $pid; exit $?; }
-	usleep 20000
+if [ -n "$readyudp" ]; then
+	hex=$(printf '%%04X' "$readyudp")
+	while ! grep -q ":$hex " /proc/net/udp; do
+		kill -0 $pid 2>/dev/null || { wait $pid; exit $?; }
+		usleep 20000
+	done
+	echo "%s0.0.0.0:$readyudp"
+fi
+# QEMU's TCG resizes its software TLB only when the guest flushes its
+# TLB. A polling server alone never switches address space, so init
+# wakes every 50 ms (builtins only: no fork) and its switch flushes.
+mkfifo /tick
+exec 3<>/tick
+while kill -0 $pid 2>/dev/null; do
+	read -t 0.05 -u 3 _
 done
-echo "%s0.0.0.0:$readyudp"
 wait $pid
 `, strings.Join(modules, " "), variant.ReadyLine)
 }

@@ -98,6 +98,7 @@ static void flush(struct server *srv)
 	uint32_t i;
 	int rc = 0;
 
+	kvfe_tlb_refresh();
 	for (i = 0; i < srv->b.taken && !rc; i++) {
 		if (srv->slots[i].outlen)
 			rc = reply(srv->pcb, &srv->slots[i]);

@@ -36,4 +36,29 @@ int kvfe_netdev_ipv4(struct uk_netdev *dev, uint32_t *addr);
  */
 int kvfe_udp_bind(uint16_t port, int type_flags);
 
+/* Bursts served between two TLB refreshes: a power of two */
+#define KVFE_TLB_REFRESH	4096
+
+/*
+ * Called once per burst served; every KVFE_TLB_REFRESH-th call reloads
+ * CR3, flushing the TLB. QEMU's TCG resizes its software TLB only at a
+ * guest TLB flush. Linux flushes at every switch of address space; a
+ * unikernel has one and never does, so it keeps QEMU's first 256
+ * entries, too few for a busy server's pages, and pays a page walk on
+ * every conflict: a third of QEMU's time serving raw-uknetdev. On
+ * hardware this costs one TLB refill every few thousand bursts.
+ */
+static inline void kvfe_tlb_refresh(void)
+{
+#if defined(__x86_64__)
+	static unsigned int bursts;
+	unsigned long cr3;
+
+	if (++bursts & (KVFE_TLB_REFRESH - 1))
+		return;
+	__asm__ __volatile__("mov %%cr3, %0\n\tmov %0, %%cr3"
+			     : "=r"(cr3) : : "memory");
+#endif
+}
+
 #endif /* __KVFE_FRONTEND_H__ */

@@ -106,6 +106,7 @@ int kvfe_serve(const struct kvopt *opts, struct kv_store *store)
 		nrx = vnet_rx_burst(&net, rx, batch);
 		if (!nrx)
 			continue;
+		kvfe_tlb_refresh();
 		ntx = serve_burst(&me, store, &net, rx, nrx, tx);
 		vnet_rx_done(&net, rx, nrx);
 		if (ntx)

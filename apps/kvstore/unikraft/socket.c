@@ -38,6 +38,7 @@ int kvfe_serve(const struct kvopt *opts, struct kv_store *store)
 				continue;
 			return -errno;
 		}
+		kvfe_tlb_refresh();
 		/* A truncated oversize datagram still reads as oversize */
 		outlen = kv_handle(store, in, (size_t)n, out, sizeof(out));
 		if (!outlen)
