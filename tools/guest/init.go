@@ -63,7 +63,8 @@ if [ -n "$hugepages" ]; then
 	mount -t hugetlbfs nodev /dev/hugepages
 fi
 echo "ukkv-init: running $run $*"
-"/bin/$run" "$@" &
+# in the background but reading the console, as testpmd waits on it
+"/bin/$run" "$@" </dev/console &
 pid=$!
 if [ -n "$readyudp" ]; then
 	hex=$(printf '%%04X' "$readyudp")
