@@ -15,8 +15,8 @@ import (
 // (memcached), ukkv.readyudp=PORT makes init print it once the program
 // has bound that UDP port. For a DPDK program, ukkv.uio=1 hands the NIC
 // to uio_pci_generic instead of configuring eth0, and ukkv.hugepages=N
-// reserves and mounts N hugepages. init stays beside the program, waking
-// every 50 ms, and exits with its status.
+// reserves and mounts N hugepages, and init stays beside the program,
+// waking every 50 ms, and exits with its status.
 func initScript(modules []string) string {
 	return fmt.Sprintf(`#!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -63,6 +63,7 @@ if [ -n "$hugepages" ]; then
 	mount -t hugetlbfs nodev /dev/hugepages
 fi
 echo "ukkv-init: running $run $*"
+[ -z "$readyudp$uio" ] && exec "/bin/$run" "$@"
 # in the background but reading the console, as testpmd waits on it
 "/bin/$run" "$@" </dev/console &
 pid=$!
@@ -75,13 +76,15 @@ if [ -n "$readyudp" ]; then
 	echo "%s0.0.0.0:$readyudp"
 fi
 # QEMU's TCG resizes its software TLB only when the guest flushes its
-# TLB. A polling server alone never switches address space, so init
+# TLB. A DPDK program polls and never switches address space, so init
 # wakes every 50 ms (builtins only: no fork) and its switch flushes.
-mkfifo /tick
-exec 3<>/tick
-while kill -0 $pid 2>/dev/null; do
-	read -t 0.05 -u 3 _
-done
+if [ -n "$uio" ]; then
+	mkfifo /tick
+	exec 3<>/tick
+	while kill -0 $pid 2>/dev/null; do
+		read -t 0.05 -u 3 _
+	done
+fi
 wait $pid
 `, strings.Join(modules, " "), variant.ReadyLine)
 }
