@@ -14,9 +14,9 @@ import (
 // the serial console. For a program that prints no ready line
 // (memcached), ukkv.readyudp=PORT makes init print it once the program
 // has bound that UDP port. For a DPDK program, ukkv.uio=1 hands the NIC
-// to uio_pci_generic instead of configuring eth0, and ukkv.hugepages=N
-// reserves and mounts N hugepages, and init stays beside the program,
-// waking every 50 ms, and exits with its status.
+// to uio_pci_generic instead of configuring eth0 and keeps init beside
+// the program, waking every 50 ms until it exits with its status;
+// ukkv.hugepages=N reserves and mounts N hugepages.
 func initScript(modules []string) string {
 	return fmt.Sprintf(`#!/bin/busybox sh
 /bin/busybox --install -s /bin
