@@ -116,9 +116,15 @@ static inline uint32_t kv_hash(const struct kv_store *s, const uint8_t *key,
 		key += 8;
 		len -= 8;
 	}
-	if (len) {
-		v = 0;
-		kv_copy(&v, key, len);
+	/* the last 1 to 7 bytes in registers: two overlapping loads, or
+	 * three bytes, tell apart every key of a given length
+	 */
+	if (len >= 4) {
+		v = kv_load32(key) | (uint64_t)kv_load32(key + len - 4) << 32;
+		h = (h ^ v) * KV_HASH_MUL1;
+	} else if (len) {
+		v = key[0] | (uint64_t)key[len / 2] << 8 |
+		    (uint64_t)key[len - 1] << 16;
 		h = (h ^ v) * KV_HASH_MUL1;
 	}
 	h ^= h >> 32;
@@ -158,8 +164,9 @@ static inline long kv_find(const struct kv_store *s, const uint8_t *key,
 	}
 }
 
-static struct kv_item *kv_lookup(const struct kv_store *s,
-				 const uint8_t *key, size_t klen)
+static inline __attribute__((always_inline))
+struct kv_item *kv_lookup(const struct kv_store *s, const uint8_t *key,
+			  size_t klen)
 {
 	uint32_t free_slot;
 	long i;
@@ -520,21 +527,25 @@ static inline uint16_t item_sum(struct kv_item *it, size_t len)
 	return it->sum;
 }
 
-static void put_value(struct kv_reply *r, struct kv_item *it, int with_cas)
+/* Without summed, the reply's sums are left wrong: nobody reads them */
+static inline __attribute__((always_inline))
+void put_value(struct kv_reply *r, struct kv_item *it, int with_cas,
+	       int summed)
 {
 	/* "\r\n<value>\r\n" */
 	size_t tail = 2 + (size_t)it->vlen + 2;
-	uint64_t tail_sum;
+	uint64_t tail_sum = 0;
 	uint8_t cas[21];
 
 	if (!with_cas) {
 		put_summed(r, it->data, it->hlen + tail,
-			   item_sum(it, it->hlen + tail));
+			   summed ? item_sum(it, it->hlen + tail) : 0);
 		return;
 	}
 	/* the text's sum less its first hlen bytes', where the tail lies */
-	tail_sum = csum_at((uint64_t)item_sum(it, it->hlen + tail) +
-			   (uint16_t)~it->hlen_sum, it->hlen);
+	if (summed)
+		tail_sum = csum_at((uint64_t)item_sum(it, it->hlen + tail) +
+				   (uint16_t)~it->hlen_sum, it->hlen);
 	put_summed(r, it->data, it->hlen, it->hlen_sum);
 	/* " <cas unique>" in one piece */
 	cas[0] = ' ';
@@ -633,10 +644,12 @@ static enum kv_next reply_error(struct kv_store *s, struct kv_reply *r,
 }
 
 /* get/gets walk the keys in place: a multi-key get is not bounded by
- * the token array.
+ * the token array. Inline: a get, the most common request, makes no
+ * call, and a caller that needs no sum does not pay for it.
  */
-static enum kv_next cmd_get(struct kv_store *s, struct kv_reply *r,
-			    const uint8_t *p, size_t len, int with_cas)
+static inline __attribute__((always_inline))
+enum kv_next cmd_get(struct kv_store *s, struct kv_reply *r,
+		     const uint8_t *p, size_t len, int with_cas, int summed)
 {
 	size_t i = 0, start, mark = r->len;
 	struct kv_item *it;
@@ -661,7 +674,7 @@ static enum kv_next cmd_get(struct kv_store *s, struct kv_reply *r,
 			continue;
 		}
 		s->stats.get_hits++;
-		put_value(r, it, with_cas);
+		put_value(r, it, with_cas, summed);
 	}
 	if (!nkeys) {
 		reply_cut(r, mark);
@@ -786,38 +799,43 @@ static enum kv_next cmd_stats(struct kv_store *s, struct kv_reply *r)
 	return KV_CONTINUE;
 }
 
-/* Runs the command whose line is in[*pos, eol) and moves *pos past it
- * (and past its data block).
+/*
+ * Where the keys start when line is a get or gets (after spaces, if
+ * any), *with_cas set for gets, or 0: line holds another command.
  */
-static enum kv_next kv_command(struct kv_store *s, struct kv_reply *r,
-			       const uint8_t *in, size_t inlen, size_t *pos,
-			       size_t eol)
+static inline __attribute__((always_inline))
+size_t get_keys(const uint8_t *line, size_t len, int *with_cas)
 {
-	const uint8_t *line = in + *pos;
-	size_t len = eol - *pos;
+	size_t i = 0, end;
+
+	/* the hot path first: no spaces before */
+	*with_cas = 0;
+	if (len >= 4 && !memcmp(line, "get ", 4))
+		return 4;
+	*with_cas = 1;
+	if (len >= 5 && !memcmp(line, "gets ", 5))
+		return 5;
+	while (i < len && line[i] == ' ')
+		i++;
+	end = word_end(line, i, len);
+	*with_cas = end - i == 4;
+	if ((end - i == 3 && !memcmp(line + i, "get", 3)) ||
+	    (end - i == 4 && !memcmp(line + i, "gets", 4)))
+		return end;
+	return 0;
+}
+
+/* Runs a command other than get or gets, the line cut into tokens */
+static enum kv_next kv_token_command(struct kv_store *s, struct kv_reply *r,
+				     const uint8_t *line, size_t len,
+				     const uint8_t *in, size_t inlen,
+				     size_t *pos)
+{
 	struct kv_token tok[KV_TOKENS_MAX];
 	int ntok;
 
-	*pos = eol + 1;
-	if (len && line[len - 1] == '\r')
-		len--;
-	/* the hot path first: get needs no token array */
-	if (len >= 4 && !memcmp(line, "get ", 4))
-		return cmd_get(s, r, line + 4, len - 4, 0);
-	if (len >= 5 && !memcmp(line, "gets ", 5))
-		return cmd_get(s, r, line + 5, len - 5, 1);
-
 	ntok = tokenize(line, len, tok, KV_TOKENS_MAX);
-	if (ntok == 0)
-		return reply_error(s, r, "ERROR");
-	/* spaces before get/gets; its keys are not bounded by tok[] */
-	if (tok_is(&tok[0], "get") || tok_is(&tok[0], "gets")) {
-		size_t skip = (size_t)(tok[0].p - line) + tok[0].len;
-
-		return cmd_get(s, r, line + skip, len - skip,
-			       tok[0].len == 4);
-	}
-	if (ntok > KV_TOKENS_MAX)
+	if (ntok == 0 || ntok > KV_TOKENS_MAX)
 		return reply_error(s, r, "ERROR");
 	if (tok_is(&tok[0], "set"))
 		return cmd_store(s, r, KV_SET, tok, ntok, in, inlen, pos);
@@ -839,6 +857,29 @@ static enum kv_next kv_command(struct kv_store *s, struct kv_reply *r,
 	return reply_error(s, r, "ERROR");
 }
 
+/* Runs the command whose line is in[*pos, eol) and moves *pos past it
+ * (and past its data block).
+ */
+static inline __attribute__((always_inline))
+enum kv_next kv_command(struct kv_store *s, struct kv_reply *r,
+			const uint8_t *in, size_t inlen, size_t *pos,
+			size_t eol, int summed)
+{
+	const uint8_t *line = in + *pos;
+	size_t len = eol - *pos, keys;
+	int with_cas;
+
+	*pos = eol + 1;
+	if (len && line[len - 1] == '\r')
+		len--;
+	/* a get's keys are walked in place, not bounded by a token array */
+	keys = get_keys(line, len, &with_cas);
+	if (keys)
+		return cmd_get(s, r, line + keys, len - keys, with_cas,
+			       summed);
+	return kv_token_command(s, r, line, len, in, inlen, pos);
+}
+
 /* Replaces whatever was built after the frame header with one error. */
 static void reply_replace(struct kv_reply *r, const char *msg)
 {
@@ -847,8 +888,14 @@ static void reply_replace(struct kv_reply *r, const char *msg)
 	put(r, msg, strlen(msg));
 }
 
-size_t kv_handle_csum(struct kv_store *s, const uint8_t *in, size_t inlen,
-		      uint8_t *out, size_t outcap, uint64_t *sum)
+/*
+ * kv_handle() and kv_handle_csum() in one, inlined into each: summed, a
+ * constant there, drops the sum's work from the first, which front ends
+ * with a socket use.
+ */
+static inline __attribute__((always_inline))
+size_t handle(struct kv_store *s, const uint8_t *in, size_t inlen,
+	      uint8_t *out, size_t outcap, int summed, uint64_t *sum)
 {
 	struct kv_reply r = {
 		.buf = out,
@@ -886,8 +933,8 @@ size_t kv_handle_csum(struct kv_store *s, const uint8_t *in, size_t inlen,
 			}
 			break;
 		}
-		if (kv_command(s, &r, in, inlen, &pos, (size_t)(nl - in))
-		    == KV_STOP || r.overflow)
+		if (kv_command(s, &r, in, inlen, &pos, (size_t)(nl - in),
+			       summed) == KV_STOP || r.overflow)
 			break;
 	}
 	/* one datagram carries the whole reply or only this error */
@@ -914,13 +961,19 @@ size_t kv_handle_csum(struct kv_store *s, const uint8_t *in, size_t inlen,
 		}
 	}
 	s->stats.bytes_written += r.len;
-	if (sum)
+	if (summed && sum)
 		*sum = r.sums[0] + csum_at(r.sums[1], 1);
 	return r.len;
+}
+
+size_t kv_handle_csum(struct kv_store *s, const uint8_t *in, size_t inlen,
+		      uint8_t *out, size_t outcap, uint64_t *sum)
+{
+	return handle(s, in, inlen, out, outcap, 1, sum);
 }
 
 size_t kv_handle(struct kv_store *s, const uint8_t *in, size_t inlen,
 		 uint8_t *out, size_t outcap)
 {
-	return kv_handle_csum(s, in, inlen, out, outcap, NULL);
+	return handle(s, in, inlen, out, outcap, 0, NULL);
 }

@@ -94,7 +94,8 @@ void kv_preload_value(uint32_t i, uint8_t *buf, size_t len);
  * first error). Writes the reply, with its frame header, into out and
  * returns its length, never more than KV_DATAGRAM_MAX or outcap; returns
  * 0 when the datagram is dropped or every command was noreply. in need
- * not be NUL-terminated; out must not overlap in.
+ * not be NUL-terminated; out must not overlap in. Keeps no checksum sum
+ * of the reply, which a socket front end does not need.
  */
 size_t kv_handle(struct kv_store *s, const uint8_t *in, size_t inlen,
 		 uint8_t *out, size_t outcap);

@@ -640,6 +640,42 @@ static void test_capacity_for(void)
 }
 
 /* A table of kv_capacity_for() items holds exactly that many */
+/*
+ * kv_handle(), which keeps no checksum sum, answers as kv_handle_csum():
+ * two twin tables get the same datagrams, one through each, and every
+ * reply must be the same, byte for byte.
+ */
+static void test_handle_without_sum(void)
+{
+	static const char *const bodies[] = {
+		"set a 5 0 3\r\nabc\r\n", "get a\r\n", "gets a\r\n",
+		"get a b a\r\n", "  get a\r\n", " gets  a \r\n", "get\r\n",
+		"gets\r\n", "get \r\n", "add a 0 0 1\r\nx\r\n",
+		"replace a 7 0 2\r\nxy\r\n", "cas a 0 0 1 2\r\nz\r\n",
+		"gets a\r\nget nope\r\n", "delete a\r\n", "get a\r\n",
+		"set b 0 0 1 noreply\r\nb\r\n", "version\r\n", "stats\r\n",
+		"bogus\r\n", "get b\r\nbogus\r\nget b\r\n", "get b",
+	};
+	struct kv_store *s = store(16, 0), *twin = store(16, 0);
+	uint8_t dgram[128], twin_out[sizeof(out)];
+	size_t i, len, n;
+
+	for (i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+		len = strlen(bodies[i]);
+		memcpy(dgram, "\x12\x34\x00\x00\x00\x01\x00\x00",
+		       KV_FRAME_HDR_LEN);
+		memcpy(dgram + KV_FRAME_HDR_LEN, bodies[i], len);
+		len += KV_FRAME_HDR_LEN;
+		send_raw(s, dgram, len);
+		n = kv_handle(twin, dgram, len, twin_out, sizeof(twin_out));
+		CHECK(n == outlen && !memcmp(twin_out, out, n));
+	}
+	CHECK(!memcmp(kv_get_stats(s), kv_get_stats(twin),
+		      sizeof(struct kv_stats)));
+	kv_store_destroy(s);
+	kv_store_destroy(twin);
+}
+
 static void test_capacity_for_holds(void)
 {
 	struct kv_config cfg = {
@@ -684,5 +720,6 @@ int main(void)
 	test_create_limits();
 	test_capacity_for();
 	test_capacity_for_holds();
+	test_handle_without_sum();
 	return check_report("kv_test");
 }
