@@ -576,7 +576,7 @@ static int tok_num(const struct kv_token *t, uint64_t max, int allow_neg,
 		   uint64_t *v, int *neg)
 {
 	size_t i = 0;
-	uint64_t n = 0;
+	uint64_t n = 0, d;
 
 	*neg = 0;
 	if (allow_neg && t->len && t->p[0] == '-') {
@@ -586,11 +586,12 @@ static int tok_num(const struct kv_token *t, uint64_t max, int allow_neg,
 	if (i == t->len)
 		return -1;
 	for (; i < t->len; i++) {
-		if (t->p[i] < '0' || t->p[i] > '9')
+		/* a byte below '0' wraps above 9 */
+		d = (uint64_t)t->p[i] - '0';
+		/* overflow checks rather than a division a digit */
+		if (d > 9 || __builtin_mul_overflow(n, 10, &n) ||
+		    __builtin_add_overflow(n, d, &n) || n > max)
 			return -1;
-		if (n > (max - (uint64_t)(t->p[i] - '0')) / 10)
-			return -1;
-		n = n * 10 + (uint64_t)(t->p[i] - '0');
 	}
 	*v = n;
 	return 0;
@@ -815,6 +816,9 @@ size_t get_keys(const uint8_t *line, size_t len, int *with_cas)
 	*with_cas = 1;
 	if (len >= 5 && !memcmp(line, "gets ", 5))
 		return 5;
+	/* otherwise only spaces before, or no keys at all, make a get */
+	if (len > 4 && line[0] != ' ')
+		return 0;
 	while (i < len && line[i] == ' ')
 		i++;
 	end = word_end(line, i, len);
