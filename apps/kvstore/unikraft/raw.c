@@ -55,19 +55,21 @@ static uint16_t serve_burst(const struct pkt_iface *me,
 			    const struct vnet_buf *rx, uint16_t nrx,
 			    struct vnet_buf *tx)
 {
-	uint16_t i, ntx, held = 0;
+	const struct vnet_buf *in = rx, *in_end = rx + nrx;
+	struct vnet_buf *out = tx, *out_end;
 	size_t m;
 
-	ntx = vnet_tx_bufs(net, tx, nrx);
-	for (i = 0; i < nrx && held < ntx; i++) {
-		m = answer(me, store, &rx[i], tx[held].data, tx[held].len);
+	/* pointers, not indexes: no index arithmetic per request */
+	out_end = tx + vnet_tx_bufs(net, tx, nrx);
+	for (; in < in_end && out < out_end; in++) {
+		m = answer(me, store, in, out->data, out->len);
 		if (m)
-			tx[held++].len = (uint32_t)m;
+			(out++)->len = (uint32_t)m;
 	}
-	if (unlikely(i < nrx))
+	if (unlikely(in < in_end))
 		uk_pr_warn("tx ring full: %u requests dropped\n",
-			   (unsigned int)(nrx - i));
-	return held;
+			   (unsigned int)(in_end - in));
+	return (uint16_t)(out - tx);
 }
 
 int kvfe_serve(const struct kvopt *opts, struct kv_store *store)
