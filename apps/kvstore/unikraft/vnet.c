@@ -252,11 +252,16 @@ void vnet_rx_done(struct vnet *n, const struct vnet_buf *rx, uint16_t cnt)
 static void tx_reclaim(struct vnet *n)
 {
 	struct vnet_ring *r = &n->tx;
-	uint16_t cnt = ring_ready(r);
+	const struct vring_used_elem *ring = r->vr.used->ring;
+	uint16_t cnt = ring_ready(r), used = r->used, nfree = n->ntxfree;
 
+	/* counts in locals: a store to txfree might be one to them, which
+	 * would reload and store both at every slot
+	 */
 	while (cnt--)
-		n->txfree[n->ntxfree++] =
-			(uint16_t)r->vr.used->ring[r->used++ & r->mask].id;
+		n->txfree[nfree++] = (uint16_t)ring[used++ & r->mask].id;
+	r->used = used;
+	n->ntxfree = nfree;
 	ring_quiet(r);
 }
 
