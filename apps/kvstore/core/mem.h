@@ -147,13 +147,16 @@ static inline const uint8_t *kv_find_byte(const uint8_t *p, size_t n,
 	size_t i;
 
 	if (n >= 8) {
-		for (i = 0; i + 8 < n; i += 8) {
+		/* one loop for the last word too, with its constants kept */
+		for (i = 0;; i += 8) {
+			if (i > n - 8)
+				i = n - 8;
 			hits = kv_byte_hits(kv_load64(p + i), c, ones);
 			if (hits)
 				return kv_first_hit(p + i, hits, c);
+			if (i == n - 8)
+				return NULL;
 		}
-		hits = kv_byte_hits(kv_load64(p + n - 8), c, ones);
-		return hits ? kv_first_hit(p + n - 8, hits, c) : NULL;
 	}
 	if (n >= 4) {
 		hits = kv_byte_hits(kv_load32(p), c, ones >> 32);
