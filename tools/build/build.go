@@ -112,43 +112,34 @@ func buildIfStale(ctx context.Context, opts Options, v *variant.Variant) (m *Man
 	}
 	opts.Cache = cache
 	opts.Backend = backendFor(opts, v)
-	appDir := render.AppDir(opts.RepoRoot, v.Name)
-	kf, err := kraftfile.Load(filepath.Join(appDir, "Kraftfile"))
+	// A manifest that cannot be read vouches for no image: v is built.
+	old, _ := ReadManifest(opts.RepoRoot, v.Name)
+	// Taken before anything reads the inputs: the manifest records what
+	// the build read, not what lies on disk once it is done.
+	in, err := takeSnapshot(opts.RepoRoot, v, old.compiled())
 	if err != nil {
 		return nil, false, false, fmt.Errorf("variant %s: %w", v.Name, err)
 	}
-	if kf.Name != v.ImageName() {
-		return nil, false, false, fmt.Errorf("variant %s: its Kraftfile names %q", v.Name, kf.Name)
-	}
-	if err := render.Check(opts.RepoRoot, v); err != nil {
-		log.Warnf("building %s from its Kraftfile as it is: %v", v.Name, err)
-	}
-	defconfig, err := Defconfig(kf)
+	kf, defconfig, err := loadKraftfile(in, v)
 	if err != nil {
 		return nil, false, false, err
 	}
-	dir := Dir(opts.RepoRoot, v.Name)
-	glue, err := glueDigest(opts.RepoRoot, v)
+	fresh, err := upToDate(opts, v, defconfig, old, in)
 	if err != nil {
-		return nil, false, false, fmt.Errorf("variant %s: %w", v.Name, err)
+		return nil, false, false, err
 	}
-	if m, err := ReadManifest(opts.RepoRoot, v.Name); err == nil {
-		inputs, err := inputsDigest(opts, v, defconfig, m.Inputs)
-		if err != nil {
-			return nil, false, false, fmt.Errorf("variant %s: %w", v.Name, err)
-		}
-		if m.InputsDigest == inputs && m.check(filepath.Join(opts.RepoRoot, m.Image)) == nil {
-			fmt.Fprintf(opts.Progress, "build %s: up to date\n", v.Name)
-			return m, false, false, nil
-		}
-		if err := dropIfGlueChanged(opts, v.Name, m, glue); err != nil {
-			return nil, false, false, err
-		}
+	if fresh {
+		return old, false, false, nil
 	}
+	glue := glueDigest(in, v)
+	if err := dropIfGlueChanged(opts, v.Name, old, glue); err != nil {
+		return nil, false, false, err
+	}
+	dir := Dir(opts.RepoRoot, v.Name)
 	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
 		cold = true
 	}
-	job := &Job{Kraftfile: kf, AppDir: appDir, Dir: dir, Cache: opts.Cache, Jobs: opts.Jobs}
+	job := &Job{Kraftfile: kf, AppDir: render.AppDir(opts.RepoRoot, v.Name), Dir: dir, Cache: opts.Cache, Jobs: opts.Jobs}
 	if v.App != "" {
 		job.App, job.AppDir = v.App, cache.Path(v.App)
 	}
@@ -158,13 +149,80 @@ func buildIfStale(ctx context.Context, opts Options, v *variant.Variant) (m *Man
 	m.Profile = v.ProfileName()
 	m.GlueDigest = glue
 	m.KConfigDigest = digestString(defconfig)
-	if m.Inputs, err = compiledInputs(opts.RepoRoot, objectsDir(dir, m.Backend)); err != nil {
-		return nil, false, cold, fmt.Errorf("variant %s: reading what it compiled: %w", v.Name, err)
-	}
-	if m.InputsDigest, err = inputsDigest(opts, v, defconfig, m.Inputs); err != nil {
-		return nil, false, cold, fmt.Errorf("variant %s: %w", v.Name, err)
+	if err := recordInputs(opts, v, defconfig, m, in); err != nil {
+		return nil, false, cold, err
 	}
 	return m, true, cold, m.write(opts.RepoRoot)
+}
+
+// loadKraftfile parses v's rendered Kraftfile as the snapshot in holds
+// it, so that the build uses the Kraftfile its manifest records, and
+// returns it with the defconfig it gives.
+func loadKraftfile(in *snapshot, v *variant.Variant) (*kraftfile.Kraftfile, string, error) {
+	path := filepath.Join(render.Root, v.Name, "Kraftfile")
+	data, ok := in.content[path]
+	if !ok {
+		return nil, "", fmt.Errorf("variant %s: no %s; run `ukkv render`", v.Name, path)
+	}
+	kf, err := kraftfile.Parse(data)
+	if err != nil {
+		return nil, "", fmt.Errorf("variant %s: %s: %w", v.Name, path, err)
+	}
+	if kf.Name != v.ImageName() {
+		return nil, "", fmt.Errorf("variant %s: its Kraftfile names %q", v.Name, kf.Name)
+	}
+	if err := render.Check(in.root, v); err != nil {
+		log.Warnf("building %s from its Kraftfile as it is: %v", v.Name, err)
+	}
+	defconfig, err := Defconfig(kf)
+	return kf, defconfig, err
+}
+
+// upToDate tells whether old, the manifest of v's last build (nil if
+// none), describes an image that is in place and made from the inputs in
+// the snapshot in, and says so on the progress.
+func upToDate(opts Options, v *variant.Variant, defconfig string, old *Manifest, in *snapshot) (bool, error) {
+	if old == nil {
+		return false, nil
+	}
+	inputs, err := inputsDigest(opts, v, defconfig, old.Inputs, in)
+	if err != nil {
+		return false, fmt.Errorf("variant %s: %w", v.Name, err)
+	}
+	if old.InputsDigest != inputs || old.check(filepath.Join(opts.RepoRoot, old.Image)) != nil {
+		return false, nil
+	}
+	fmt.Fprintf(opts.Progress, "build %s: up to date\n", v.Name)
+	return true, nil
+}
+
+// recordInputs puts in m the files its build compiled and the digest of
+// its inputs as the snapshot in, taken before the build, holds them.
+func recordInputs(opts Options, v *variant.Variant, defconfig string, m *Manifest, in *snapshot) error {
+	var err error
+	if m.Inputs, err = compiledInputs(opts.RepoRoot, objectsDir(Dir(opts.RepoRoot, v.Name), m.Backend)); err != nil {
+		return fmt.Errorf("variant %s: reading what it compiled: %w", v.Name, err)
+	}
+	if m.InputsDigest, err = inputsDigest(opts, v, defconfig, m.Inputs, in); err != nil {
+		return fmt.Errorf("variant %s: %w", v.Name, err)
+	}
+	warnEditedDuringBuild(opts.RepoRoot, v, m.Inputs, in)
+	return nil
+}
+
+// warnEditedDuringBuild names the inputs of v that changed since the
+// snapshot in was taken: the image may hold their earlier text, which the
+// manifest records, so the next build builds it again.
+func warnEditedDuringBuild(repoRoot string, v *variant.Variant, compiled []string, in *snapshot) {
+	now, err := takeSnapshot(repoRoot, v, compiled)
+	if err != nil {
+		log.Warnf("build %s: cannot tell whether its sources changed while it was built: %v", v.Name, err)
+		return
+	}
+	if changed := now.changedSince(in, v, compiled); len(changed) > 0 {
+		log.Warnf("build %s: %s changed while it was built; the next `ukkv build %s` builds it again",
+			v.Name, strings.Join(changed, ", "), v.Name)
+	}
 }
 
 // SourcesOf is the part of the cache a build of v needs, or an error
@@ -270,7 +328,8 @@ func runJob(ctx context.Context, opts Options, job *Job, name string) (*Manifest
 // version, and the app's own sources: the files its last build compiled
 // (compiled) with the Config.uk and Makefile.uk files that chose them, or,
 // before a build has said which, every source file in the app's folders.
-func inputsDigest(opts Options, v *variant.Variant, defconfig string, compiled []string) (string, error) {
+// The files' content is the snapshot in's.
+func inputsDigest(opts Options, v *variant.Variant, defconfig string, compiled []string, in *snapshot) (string, error) {
 	d := newHash()
 	d.value("backend", opts.Backend.Name())
 	if version := opts.Backend.Version(); version != "" {
@@ -280,45 +339,37 @@ func inputsDigest(opts Options, v *variant.Variant, defconfig string, compiled [
 	for _, s := range opts.Cache.Sources {
 		d.value("source "+s.Name, s.Revision())
 	}
-	if err := d.tree(opts.RepoRoot, filepath.Join(render.Root, v.Name), anyFile); err != nil {
-		return "", err
-	}
-	keep := isSource
-	if len(compiled) > 0 {
-		keep = isBuildGlue
-	}
-	for _, dir := range v.AppInputs {
-		if err := d.tree(opts.RepoRoot, dir, keep); err != nil {
-			return "", err
-		}
-	}
-	for _, f := range compiled {
-		if err := d.file(opts.RepoRoot, f); os.IsNotExist(err) {
+	for _, f := range in.inputFiles(v, compiled) {
+		data, err := in.file(f)
+		switch {
+		case os.IsNotExist(err):
 			d.value("missing", f)
-		} else if err != nil {
-			return "", err
+		case err != nil:
+			return "", fmt.Errorf("reading the app's inputs: %w", err)
+		default:
+			d.content(f, data)
 		}
 	}
 	return d.sum(), nil
 }
 
 // glueDigest covers the app's Config.uk and Makefile.uk files, in its
-// rendered folder and its source folders.
-func glueDigest(repoRoot string, v *variant.Variant) (string, error) {
+// rendered folder and its source folders, as the snapshot in holds them.
+func glueDigest(in *snapshot, v *variant.Variant) string {
 	d := newHash()
 	for _, dir := range append([]string{filepath.Join(render.Root, v.Name)}, v.AppInputs...) {
-		if err := d.tree(repoRoot, dir, isBuildGlue); err != nil {
-			return "", err
+		for _, f := range in.tree(dir, isBuildGlue) {
+			d.content(f, in.content[f])
 		}
 	}
-	return d.sum(), nil
+	return d.sum()
 }
 
-// dropIfGlueChanged removes the build folder of the image m describes when
-// the app's Config.uk or Makefile.uk files changed since: its objects were
-// compiled with flags those files no longer give.
+// dropIfGlueChanged removes the build folder of the image m describes
+// (nil: none) when the app's Config.uk or Makefile.uk files changed since:
+// its objects were compiled with flags those files no longer give.
 func dropIfGlueChanged(opts Options, name string, m *Manifest, glue string) error {
-	if m.GlueDigest == glue {
+	if m == nil || m.GlueDigest == glue {
 		return nil
 	}
 	fmt.Fprintf(opts.Progress, "build %s: its Config.uk or Makefile.uk changed; building in a fresh folder, since make does not recompile for changed flags\n", name)

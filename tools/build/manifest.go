@@ -43,6 +43,14 @@ type Manifest struct {
 	BackendVersion string `json:"backend_version,omitempty"`
 }
 
+// compiled is what the build m describes compiled; nothing when m is nil.
+func (m *Manifest) compiled() []string {
+	if m == nil {
+		return nil
+	}
+	return m.Inputs
+}
+
 // Dir is the build folder of a variant.
 func Dir(repoRoot, name string) string { return filepath.Join(repoRoot, Root, name) }
 
